@@ -1,6 +1,9 @@
 package dev.podnet.net;
 
 import inet.ipaddr.AddressStringException;
+import inet.ipaddr.AddressStringParameters;
+import inet.ipaddr.IPAddressStringParameters;
+import inet.ipaddr.ipv4.IPv4AddressStringParameters;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressString;
 import java.math.BigInteger;
@@ -10,6 +13,19 @@ import java.math.BigInteger;
  * Parsing is strict because a typo in a CIDR silently moves a subnet: {@code 10.0.0.1/16} is refused with a hint.
  */
 public record Cidr(IPAddress network) implements Comparable<Cidr> {
+    /** Dotted quads and RFC 5952 text only: no inet_aton forms ("10.0.0/16"), wildcards, ranges or masks. */
+    private static final IPAddressStringParameters STRICT = strictParameters();
+
+    private static IPAddressStringParameters strictParameters() {
+        IPAddressStringParameters.Builder builder = new IPAddressStringParameters.Builder()
+                .allowEmpty(false).allowAll(false).allowSingleSegment(false).allowMask(false);
+        IPv4AddressStringParameters.Builder v4 = builder.getIPv4AddressParametersBuilder();
+        v4.allow_inet_aton(false);
+        v4.allowLeadingZeros(false);
+        v4.setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE);
+        builder.getIPv6AddressParametersBuilder().setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE);
+        return builder.toParams();
+    }
 
     public Cidr {
         if (network.getNetworkPrefixLength() == null) {
@@ -27,7 +43,7 @@ public record Cidr(IPAddress network) implements Comparable<Cidr> {
         }
         IPAddress address;
         try {
-            address = new IPAddressString(trimmed).toAddress();
+            address = new IPAddressString(trimmed, STRICT).toAddress();
         } catch (AddressStringException e) {
             throw new InvalidInputException("\"" + trimmed + "\" is not a valid CIDR");
         }

@@ -86,17 +86,17 @@ public final class InstanceCatalogue {
         });
     }
 
-    /** Up to three known names closest to {@code name} by edit distance (at most 3 edits). */
+    /** The known names closest to {@code name} (fewest edits, at most 3 and at most a third of it), up to three. */
     public List<String> suggestions(String name) {
         String wanted = name == null ? "" : name.strip().toLowerCase(java.util.Locale.ROOT);
+        int limit = Math.min(3, Math.max(1, wanted.length() / 3));
         record Scored(String name, int distance) {}
-        return byName.keySet().stream()
+        List<Scored> close = byName.keySet().stream()
                 .map(n -> new Scored(n, EditDistance.between(wanted, n)))
-                .filter(s -> s.distance() <= Math.min(3, Math.max(1, wanted.length() / 3)))
+                .filter(s -> s.distance() <= limit)
                 .sorted(Comparator.comparingInt(Scored::distance).thenComparing(Scored::name))
-                .limit(3)
-                .map(Scored::name)
                 .toList();
+        return close.stream().filter(s -> s.distance() == close.getFirst().distance()).limit(3).map(Scored::name).toList();
     }
 
     /** All types, sorted by name. */

@@ -51,11 +51,13 @@ public final class PlanReader {
     }
 
     public ClusterPlan read(String source, String yaml) {
-        PlanFile raw;
+        PlanFile raw = null;
         try {
-            raw = YAML.readValue(yaml, PlanFile.class);
+            if (!yaml.lines().allMatch(l -> l.isBlank() || l.strip().startsWith("#"))) {
+                raw = YAML.readValue(yaml, PlanFile.class);
+            }
         } catch (JsonProcessingException e) {
-            throw new PlanInputException(List.of(source + ": " + describe(e)));
+            throw new PlanInputException(List.of(source + ": " + describe(e, yaml)));
         }
         if (raw == null) {
             throw new PlanInputException(List.of(source + ": the file is empty"));
@@ -79,9 +81,10 @@ public final class PlanReader {
     }
 
     /** Jackson's messages name Java types; this names the YAML field, its line, and what was expected. */
-    private static String describe(JsonProcessingException e) {
+    private static String describe(JsonProcessingException e, String yaml) {
         String where = e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")";
         if (e instanceof UnrecognizedPropertyException u) {
+            where = e.getLocation() == null ? "" : " (line " + keyLine(yaml, u.getPropertyName(), e.getLocation().getLineNr()) + ")";
             String field = path(u, true);
             List<String> known = u.getKnownPropertyIds().stream().map(Object::toString)
                     .sorted(Comparator.comparingInt(k -> EditDistance.between(k, u.getPropertyName()))).toList();
@@ -94,12 +97,41 @@ public final class PlanReader {
             return path(f, false) + where + ": " + quote(f.getValue()) + " is not " + expected(f.getTargetType());
         }
         if (e instanceof MismatchedInputException m) {
-            return path(m, false) + where + ": expected " + expected(m.getTargetType());
+            String value = e.getLocation() == null || m.getPath().isEmpty() ? null
+                    : valueAt(yaml, m.getPath().getLast().getFieldName(), e.getLocation().getLineNr());
+            return path(m, false) + where + ": " + (value == null ? "expected " : quote(value) + " is not ")
+                    + expected(m.getTargetType());
         }
         if (e instanceof JsonMappingException m && !m.getPath().isEmpty()) {
             return path(m, false) + where + ": " + e.getOriginalMessage();
         }
         return "not valid YAML" + where + ": " + e.getOriginalMessage();
+    }
+
+    /** The parser reports the token after an unknown key; the key itself is on the last line before it that names it. */
+    private static int keyLine(String yaml, String key, int reported) {
+        List<String> lines = yaml.lines().toList();
+        for (int i = Math.min(reported, lines.size()) - 1; i >= 0; i--) {
+            if (lines.get(i).strip().replaceFirst("^- ", "").startsWith(key + ":")) {
+                return i + 1;
+            }
+        }
+        return reported;
+    }
+
+    /** The scalar written after {@code key:} on the line the parser reported, if that is where it is. */
+    private static String valueAt(String yaml, String key, int line) {
+        List<String> lines = yaml.lines().toList();
+        if (key == null || line < 1 || line > lines.size()) {
+            return null;
+        }
+        String text = lines.get(line - 1).strip().replaceFirst("^- ", "");
+        if (!text.startsWith(key + ":")) {
+            return null;
+        }
+        String value = text.substring(key.length() + 1).strip();
+        return value.isEmpty() || value.startsWith("[") || value.startsWith("{") ? null
+                : value.replaceAll("^['\"]|['\"]$", "");
     }
 
     private static String path(JsonMappingException e, boolean parentOnly) {

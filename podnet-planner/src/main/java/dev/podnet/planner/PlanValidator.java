@@ -46,7 +46,9 @@ final class PlanValidator {
         }
         String name = matching("name", f.name(), CLUSTER_NAME, "a cluster name: a letter, then letters, digits or '-'");
         String region = matching("region", f.region(), REGION, "an AWS region such as eu-west-1");
-        Mode mode = f.mode() == null ? Mode.SECONDARY_IP : parse("mode", f.mode(), Mode::parse);
+        Mode parsed = f.mode() == null ? Mode.SECONDARY_IP : parse("mode", f.mode(), Mode::parse);
+        // An unknown mode is already reported; checking the rest as secondary-ip still finds their problems.
+        Mode mode = parsed == null ? Mode.SECONDARY_IP : parsed;
 
         ClusterPlan.Vpc vpc = vpc(f.vpc(), mode);
         List<ClusterPlan.Zone> zones = zones(f.zones(), region, vpc);
