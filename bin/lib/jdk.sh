@@ -21,5 +21,5 @@ maven() {
     exit 1
   fi
   # Maven 3.8's own libraries still use sun.misc.Unsafe, which JDK 25 warns about on every run.
-  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B --no-transfer-progress "$@"
+  MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" mvn -B --no-transfer-progress -Dstyle.color=never "$@"
 }

@@ -1,0 +1,137 @@
+package dev.podnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The podnet command as a user runs it: arguments in, exit status and the two streams out. */
+class MainTest {
+    record Run(int status, String out, String err) {
+    }
+
+    static Run run(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        int status = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+        return new Run(status, out.toString(), err.toString());
+    }
+
+    @Test
+    void helpListsEverySubcommand() {
+        Run r = run("--help");
+        assertThat(r.status()).isZero();
+        assertThat(r.out()).contains("plan", "maxpods", "subnet-calc", "cidr", "instances");
+        for (String sub : new String[] {"plan", "maxpods", "subnet-calc", "instances"}) {
+            assertThat(run(sub, "--help").out()).as(sub).contains("Examples:");
+        }
+        assertThat(run("cidr", "check", "--help").out()).contains("Examples:");
+        assertThat(run("cidr", "carve", "--help").out()).contains("Examples:");
+    }
+
+    @Test
+    void maxpodsJsonHasTheFieldsScriptsUse() throws Exception {
+        Run r = run("maxpods", "m5.large", "t3.medium", "c5.18xlarge", "--output", "json");
+        assertThat(r.status()).isZero();
+        JsonNode json = new ObjectMapper().readTree(r.out());
+        assertThat(json).hasSize(3);
+        assertThat(json.get(0).get("instanceType").asText()).isEqualTo("m5.large");
+        assertThat(json.get(0).get("maxPods").asInt()).isEqualTo(29);
+        assertThat(json.get(0).get("enis").asInt()).isEqualTo(3);
+        assertThat(json.get(0).get("ipv4PerEni").asInt()).isEqualTo(10);
+        assertThat(json.get(0).get("mode").asText()).isEqualTo("secondary-ip");
+        assertThat(json.get(1).get("maxPods").asInt()).isEqualTo(17);
+        assertThat(json.get(2).get("maxPods").asInt()).isEqualTo(737);
+    }
+
+    @Test
+    void unknownTypeIsExit2WithAHintAndNoStackTrace() {
+        Run r = run("maxpods", "m5.larg");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo("podnet maxpods: unknown instance type \"m5.larg\"; did you mean m5.large?\n");
+    }
+
+    @Test
+    void usageErrorsAreExit2() {
+        assertThat(run("maxpods").status()).isEqualTo(2);
+        assertThat(run("subnet-calc", "--subnet", "10.0.0.0/24", "--node", "m5.large:x:3").err())
+                .isEqualTo("podnet subnet-calc: --node \"m5.large:x:3\": COUNT \"x\" is not a whole number\n");
+        assertThat(run("subnet-calc", "--subnet", "10.0.0.1/24", "--node", "m5.large:1:3").err())
+                .contains("has host bits set; did you mean 10.0.0.0/24?");
+        assertThat(run("maxpods", "m5.large", "--mode", "prefixes").status()).isEqualTo(2);
+    }
+
+    @Test
+    void subnetCalcVerdictAndExitStatus() {
+        Run fits = run("subnet-calc", "--subnet", "10.0.0.0/24", "--node", "m5.large:8:20");
+        assertThat(fits.status()).isZero();
+        assertThat(fits.out()).contains("Verdict: fits: 240 of 251 usable addresses used");
+        Run full = run("subnet-calc", "--subnet", "10.0.0.0/24", "--node", "m5.large:9:20");
+        assertThat(full.status()).isEqualTo(3);
+        assertThat(full.out()).contains("DOES NOT FIT: 270 addresses needed, 251 usable");
+    }
+
+    @Test
+    void cidrCheckExplainsRefusals() {
+        Run ok = run("cidr", "check", "--vpc-cidr", "10.0.0.0/16", "--add", "100.64.0.0/16");
+        assertThat(ok.status()).isZero();
+        assertThat(ok.out()).isEqualTo("100.64.0.0/16: allowed as a secondary CIDR of 10.0.0.0/16\n");
+        Run refused = run("cidr", "check", "--vpc-cidr", "10.0.0.0/16", "--add", "169.254.0.0/16");
+        assertThat(refused.status()).isEqualTo(3);
+        assertThat(refused.out()).contains("[link-local]");
+    }
+
+    @Test
+    void planWritesEveryArtifactOrNothing(@TempDir Path tmp) throws Exception {
+        Path out = tmp.resolve("out");
+        Run r = run("plan", "../examples/custom-networking.yaml", "--out-dir", out.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Verdict: fits");
+        assertThat(out.resolve("report.html")).exists();
+        assertThat(out.resolve("eniconfigs.yaml")).exists();
+        assertThat(out.resolve("vpc-setup.sh")).isExecutable();
+
+        Path plan = tmp.resolve("bad.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/prefix-mode.yaml"))
+                .replace("nodeSubnet: 10.20.0.0/19", "nodeSubnet: 10.20.0.0/24"));
+        Path none = tmp.resolve("none");
+        Run bad = run("plan", plan.toString(), "--out-dir", none.toString());
+        assertThat(bad.status()).isEqualTo(2);
+        assertThat(bad.err()).startsWith(plan + ": zones[0].nodeSubnet: us-east-1a node subnet 10.20.0.0/24 cannot hold");
+        assertThat(none).doesNotExist();
+        try (Stream<Path> left = Files.list(tmp)) {
+            assertThat(left.map(p -> p.getFileName().toString())).containsExactlyInAnyOrder("out", "bad.yaml");
+        }
+    }
+
+    @Test
+    void planInputErrorsNameTheFileAndField(@TempDir Path tmp) throws Exception {
+        Path plan = tmp.resolve("p.yaml");
+        Files.writeString(plan, Files.readString(Path.of("../examples/custom-networking.yaml")).replace("m5.large", "m5.larg"));
+        Run r = run("plan", plan.toString(), "--out-dir", tmp.resolve("out").toString());
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.out()).isEmpty();
+        assertThat(r.err()).isEqualTo(plan + ": nodeGroups[0].instanceType: unknown instance type \"m5.larg\"; did you mean m5.large?\n");
+        assertThat(tmp.resolve("out")).doesNotExist();
+    }
+
+    @Test
+    void planOutputsParse() throws Exception {
+        JsonNode json = new ObjectMapper().readTree(run("plan", "../examples/prefix-mode.yaml", "-o", "json").out());
+        assertThat(json.get("fits").asBoolean()).isTrue();
+        assertThat(json.get("podsHosted").asLong()).isEqualTo(30 * 100 + 6 * 108);
+        assertThat(json.get("subnets").get(0).get("remaining").asLong()).isEqualTo(8187 - 12 * 113);
+        String yaml = run("plan", "../examples/prefix-mode.yaml", "-o", "yaml").out();
+        assertThat(new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory()).readTree(yaml).get("mode").asText())
+                .isEqualTo("prefix");
+        assertThat(run("plan", "../examples/prefix-mode.yaml", "-o", "html").out()).startsWith("<!DOCTYPE html>");
+    }
+}
