@@ -17,8 +17,8 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
 @Command(name = "subnet-calc", mixinStandardHelpOptions = true,
-        description = {"Will these nodes fit in this subnet? The EKS subnet-calculator spreadsheet, computed by",
-                "the warm-pool planner the node agent runs, with the VPC CNI's settings and meanings:", "",
+        description = {"Will these nodes fit in this subnet? The EKS subnet-calculator spreadsheet.", "",
+                "Computed by the warm-pool planner the node agent runs, with the VPC CNI's settings and meanings:", "",
                 "  WARM_ENI_TARGET (default 1): the pool is low when free < target x (IPv4 per ENI - 1);",
                 "    it then fills a whole ENI (or attaches a new one, filled).",
                 "  WARM_IP_TARGET / MINIMUM_IP_TARGET (override the ENI and prefix targets):",

@@ -112,6 +112,17 @@ class MainTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"custom-networking.yaml", "prefix-mode.yaml",
+            "private-cluster.yaml", "dual-stack-underlay.yaml"})
+    void everyBundledExamplePlansCleanly(String example, @TempDir Path tmp) {
+        Run r = run("plan", "../examples/" + example, "--out-dir", tmp.toString());
+        assertThat(r.status()).as(r.err()).isZero();
+        assertThat(r.out()).contains("Verdict: fits").doesNotContain("ERROR");
+        assertThat(tmp.resolve("report.html")).exists();
+        assertThat(tmp.resolve("vpc-setup.sh")).isExecutable();
+    }
+
     @Test
     void planInputErrorsNameTheFileAndField(@TempDir Path tmp) throws Exception {
         Path plan = tmp.resolve("p.yaml");

@@ -1,5 +1,6 @@
 package dev.podnet.planner;
 
+import dev.podnet.planner.artifacts.ArtifactGenerator;
 import dev.podnet.planner.html.HtmlReport;
 import dev.podnet.planner.model.ClusterPlan;
 import dev.podnet.planner.report.Artifact;
@@ -13,7 +14,7 @@ public final class PlanArtifacts {
     }
 
     public static List<Artifact> all(ClusterPlan plan, PlanReport report) {
-        List<Artifact> artifacts = new ArrayList<>();
+        List<Artifact> artifacts = new ArrayList<>(ArtifactGenerator.generate(plan, report));
         artifacts.add(new Artifact("report.html", "the plan as a self-contained HTML page", HtmlReport.render(report)));
         return artifacts;
     }

@@ -38,8 +38,8 @@ public final class PlanEngine {
         plan.podCidr().ifPresent(from -> podSubnets(plan, from, groups, subnets, findings));
         plan.vpc().ipv6Cidr().filter(v6 -> plan.mode().needsIpv6()).ifPresent(v6 -> ipv6Subnets(plan, v6, subnets, findings));
         if (plan.mode().usesPrefixes()) {
-            findings.add(Finding.info("prefix mode needs free, aligned /28 blocks: vpc-setup.sh reserves each pod subnet "
-                    + "for prefixes (create-subnet-cidr-reservation) so single addresses never fragment it"));
+            findings.add(Finding.info("prefix mode needs free, aligned /28 blocks: vpc-setup.sh reserves room for the planned "
+                    + "prefixes (a subnet CIDR reservation of type prefix) so single addresses never fragment it"));
         }
         return new PlanReport(plan.name(), plan.region(), plan.mode().id(), groups, subnets, cidrChecks, findings);
     }
