@@ -41,6 +41,9 @@ public final class PlanEngine {
             findings.add(Finding.info("prefix mode needs free, aligned /28 blocks: vpc-setup.sh reserves room for the planned "
                     + "prefixes (a subnet CIDR reservation of type prefix) so single addresses never fragment it"));
         }
+        plan.proxy().ifPresent(p -> findings.add(Finding.info("private cluster: AWS APIs through " + p.endpoints().size()
+                + " VPC endpoints (" + String.join(", ", p.endpoints()) + "), everything else through the proxy " + p.url()
+                + "; --out-dir writes vpc-endpoints.sh, proxy-environment.yaml (NO_PROXY) and node-user-data.sh")));
         return new PlanReport(plan.name(), plan.region(), plan.mode().id(), groups, subnets, cidrChecks, findings);
     }
 
