@@ -1,0 +1,75 @@
+package dev.podnet.agent;
+
+import io.prometheus.metrics.core.metrics.Counter;
+import io.prometheus.metrics.core.metrics.GaugeWithCallback;
+import io.prometheus.metrics.core.metrics.Histogram;
+import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
+import io.prometheus.metrics.model.registry.PrometheusRegistry;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * The agent's Prometheus metrics, all named {@code podnet_*}: addresses per pool and state, allocations and
+ * failures by reason, and request latency per operation. Scraped as Prometheus text.
+ */
+public final class AgentMetrics {
+    /** One pool's address counts at scrape time. */
+    public record PoolCounts(String pool, long total, long used, long free, long quarantined) {
+    }
+
+    private final PrometheusRegistry registry = new PrometheusRegistry();
+    private final Counter allocations;
+    private final Counter failures;
+    private final Histogram latency;
+
+    public AgentMetrics(Supplier<List<PoolCounts>> pools) {
+        GaugeWithCallback.builder().name("podnet_ipam_addresses")
+                .help("Addresses per pool: total, used by pods, free, and released but quarantined for the grace period")
+                .labelNames("pool", "state")
+                .callback(cb -> {
+                    for (PoolCounts p : pools.get()) {
+                        cb.call(p.total(), p.pool(), "total");
+                        cb.call(p.used(), p.pool(), "used");
+                        cb.call(p.free(), p.pool(), "free");
+                        cb.call(p.quarantined(), p.pool(), "quarantined");
+                    }
+                })
+                .register(registry);
+        allocations = Counter.builder().name("podnet_ipam_allocations_total")
+                .help("Addresses handed out, per pool").labelNames("pool").register(registry);
+        failures = Counter.builder().name("podnet_ipam_allocation_failures_total")
+                .help("Requests that got no address, per pool and reason").labelNames("pool", "reason").register(registry);
+        latency = Histogram.builder().name("podnet_agent_request_duration_seconds")
+                .help("Time to answer one socket request, per operation").labelNames("op")
+                .classicOnly()
+                .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
+                .register(registry);
+    }
+
+    public void allocated(String pool, int addresses) {
+        allocations.labelValues(pool).inc(addresses);
+    }
+
+    public void failed(String pool, String reason) {
+        failures.labelValues(pool, reason).inc();
+    }
+
+    public void answered(String op, long nanos) {
+        latency.labelValues(op).observe(nanos / 1e9);
+    }
+
+    /** The Prometheus text exposition of every metric. */
+    public String scrape() {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            new PrometheusTextFormatWriter(false).write(out, registry.scrape());
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+}
