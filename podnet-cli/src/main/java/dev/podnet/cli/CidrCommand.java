@@ -1,20 +1,19 @@
 package dev.podnet.cli;
 
 import dev.podnet.net.Cidr;
-import dev.podnet.net.InvalidInputException;
 import dev.podnet.net.aws.CarvedSubnet;
 import dev.podnet.net.aws.CidrRefusal;
 import dev.podnet.net.aws.SecondaryCidrRules;
 import dev.podnet.net.aws.SubnetCarver;
 import dev.podnet.planner.text.ReportJson;
 import dev.podnet.planner.text.TextTable;
-import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,24 +45,21 @@ final class CidrCommand {
         @Option(names = "--quota", paramLabel = "N", defaultValue = "5", description = "IPv4 blocks per VPC (default 5).")
         int quota;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
-        OutputFormat output;
+        @Mixin
+        TextOrJson output;
 
         @Override
         public Integer call() {
             Cidr candidate = Cidr.parse(add);
             List<CidrRefusal> refusals = SecondaryCidrRules.check(Cidr.parse(vpcCidr),
                     existing.stream().map(Cidr::parse).toList(), candidate, quota);
-            PrintWriter out = spec.commandLine().getOut();
-            if (output == OutputFormat.json) {
-                out.print(ReportJson.json(ReportJson.tree(Map.of("cidr", candidate.toString(),
-                        "allowed", refusals.isEmpty(), "refusals", refusals))));
-            } else if (refusals.isEmpty()) {
-                out.println(candidate + ": allowed as a secondary CIDR of " + vpcCidr);
-            } else {
-                out.println(candidate + ": refused");
-                refusals.forEach(r -> out.println("  [" + r.rule() + "] " + r.explanation()));
-            }
+            output.print(spec.commandLine().getOut(), () -> ReportJson.tree(Map.of("cidr", candidate.toString(),
+                    "allowed", refusals.isEmpty(), "refusals", refusals)), () -> {
+                StringBuilder text = new StringBuilder(candidate.toString());
+                text.append(refusals.isEmpty() ? ": allowed as a secondary CIDR of " + vpcCidr : ": refused").append('\n');
+                refusals.forEach(r -> text.append("  [").append(r.rule()).append("] ").append(r.explanation()).append('\n'));
+                return text.toString();
+            });
             return refusals.isEmpty() ? 0 : 3;
         }
     }
@@ -86,26 +82,20 @@ final class CidrCommand {
         @Option(names = "--weights", split = ",", paramLabel = "N", description = "One weight per zone (default: equal).")
         List<Integer> weights;
 
-        @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
-        OutputFormat output;
+        @Mixin
+        TextOrJson output;
 
         @Override
         public Integer call() {
             Cidr cidr = Cidr.parse(block);
             List<Integer> w = weights == null ? zones.stream().map(z -> 1).toList() : weights;
             List<CarvedSubnet> subnets = SubnetCarver.carve(cidr, zones, w);
-            PrintWriter out = spec.commandLine().getOut();
-            if (output == OutputFormat.json) {
-                out.print(ReportJson.json(ReportJson.tree(subnets)));
-                return 0;
-            }
-            if (output != OutputFormat.text) {
-                throw new InvalidInputException("--output " + output + " is not supported here; use text or json");
-            }
-            TextTable table = new TextTable("ZONE", "SUBNET", "ADDRESSES", "USABLE");
-            subnets.forEach(s -> table.row(s.zone(), s.cidr(), s.cidr().sizeV4(), s.usableAddresses()));
-            out.print(table.render());
-            out.printf("Unused: %,d addresses of %s%n", SubnetCarver.unusedAddresses(cidr, subnets), cidr);
+            output.print(spec.commandLine().getOut(), () -> ReportJson.tree(subnets), () -> {
+                TextTable table = new TextTable("ZONE", "SUBNET", "ADDRESSES", "USABLE");
+                subnets.forEach(s -> table.row(s.zone(), s.cidr(), s.cidr().sizeV4(), s.usableAddresses()));
+                return table.render()
+                        + String.format("Unused: %,d addresses of %s%n", SubnetCarver.unusedAddresses(cidr, subnets), cidr);
+            });
             return 0;
         }
     }

@@ -8,6 +8,7 @@ import dev.podnet.planner.text.TextTable;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Model.CommandSpec;
@@ -22,9 +23,8 @@ final class InstancesCommand implements Callable<Integer> {
     @Option(names = "--family", paramLabel = "FAMILY", description = "Only this family, e.g. m5.")
     String family;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", description = "text or json (default: ${DEFAULT-VALUE}).",
-            defaultValue = "text")
-    OutputFormat output;
+    @Mixin
+    TextOrJson output;
 
     @Override
     public Integer call() {
@@ -33,17 +33,13 @@ final class InstancesCommand implements Callable<Integer> {
         if (types.isEmpty()) {
             throw new InvalidInputException("no instance family \"" + family + "\"");
         }
-        switch (output) {
-            case json -> spec.commandLine().getOut().print(ReportJson.json(ReportJson.tree(types)));
-            case text -> {
-                TextTable table = new TextTable("TYPE", "ENIS", "IPV4 PER ENI", "HYPERVISOR", "BARE METAL", "PREFIXES");
-                types.forEach(t -> table.row(t.name(), t.maxEnis(), t.ipv4PerEni(),
-                        t.hypervisor().name().toLowerCase(java.util.Locale.ROOT), t.bareMetal() ? "yes" : "no",
-                        t.supportsPrefixes() ? "yes" : "no"));
-                spec.commandLine().getOut().print(table.render());
-            }
-            default -> throw new InvalidInputException("--output " + output + " is not supported here; use text or json");
-        }
+        output.print(spec.commandLine().getOut(), () -> ReportJson.tree(types), () -> {
+            TextTable table = new TextTable("TYPE", "ENIS", "IPV4 PER ENI", "HYPERVISOR", "BARE METAL", "PREFIXES");
+            types.forEach(t -> table.row(t.name(), t.maxEnis(), t.ipv4PerEni(),
+                    t.hypervisor().name().toLowerCase(java.util.Locale.ROOT), t.bareMetal() ? "yes" : "no",
+                    t.supportsPrefixes() ? "yes" : "no"));
+            return table.render();
+        });
         return 0;
     }
 }

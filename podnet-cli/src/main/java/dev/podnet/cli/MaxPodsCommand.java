@@ -1,7 +1,6 @@
 package dev.podnet.cli;
 
 import dev.podnet.net.InstanceCatalogue;
-import dev.podnet.net.InvalidInputException;
 import dev.podnet.planner.MaxPods;
 import dev.podnet.planner.text.ReportJson;
 import dev.podnet.planner.text.TextTable;
@@ -9,6 +8,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 import picocli.CommandLine.Spec;
@@ -46,9 +46,8 @@ final class MaxPodsCommand implements Callable<Integer> {
     @Option(names = "--cap", paramLabel = "N", description = "Kubelet max-pods cap, e.g. 110.")
     Integer cap;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (default: ${DEFAULT-VALUE}).")
-    OutputFormat output;
+    @Mixin
+    TextOrJson output;
 
     @Override
     public Integer call() {
@@ -56,18 +55,14 @@ final class MaxPodsCommand implements Callable<Integer> {
         InstanceCatalogue catalogue = InstanceCatalogue.bundled();
         List<MaxPods.Result> results = types.stream()
                 .map(t -> MaxPods.compute(catalogue.get(t), parsedMode, customNetworking, ipv6, cap)).toList();
-        switch (output) {
-            case json -> spec.commandLine().getOut().print(ReportJson.json(ReportJson.tree(results)));
-            case text -> {
-                TextTable table = new TextTable("TYPE", "MAX PODS", "ENIS", "IPV4 PER ENI", "MODE", "NOTE");
-                results.forEach(r -> table.row(r.instanceType(), r.maxPods(), r.enis(), r.ipv4PerEni(),
-                        r.mode() + (r.customNetworking() ? " custom-networking" : "") + (r.ipv6() ? " ipv6" : "")
-                                + (r.cap() != null && r.uncapped() > r.maxPods() ? " (capped from " + r.uncapped() + ")" : ""),
-                        r.note()));
-                spec.commandLine().getOut().print(table.render());
-            }
-            default -> throw new InvalidInputException("--output " + output + " is not supported here; use text or json");
-        }
+        output.print(spec.commandLine().getOut(), () -> ReportJson.tree(results), () -> {
+            TextTable table = new TextTable("TYPE", "MAX PODS", "ENIS", "IPV4 PER ENI", "MODE", "NOTE");
+            results.forEach(r -> table.row(r.instanceType(), r.maxPods(), r.enis(), r.ipv4PerEni(),
+                    r.mode() + (r.customNetworking() ? " custom-networking" : "") + (r.ipv6() ? " ipv6" : "")
+                            + (r.cap() != null && r.uncapped() > r.maxPods() ? " (capped from " + r.uncapped() + ")" : ""),
+                    r.note()));
+            return table.render();
+        });
         return 0;
     }
 }

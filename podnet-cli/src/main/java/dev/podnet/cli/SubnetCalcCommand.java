@@ -8,11 +8,11 @@ import dev.podnet.net.InvalidInputException;
 import dev.podnet.planner.SubnetCalculator;
 import dev.podnet.planner.text.PlanText;
 import dev.podnet.planner.text.ReportJson;
-import java.io.PrintWriter;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 
@@ -67,8 +67,8 @@ final class SubnetCalcCommand implements Callable<Integer> {
     @Option(names = "--cap", paramLabel = "N", defaultValue = "0", description = "Kubelet max-pods cap (0 = none).")
     int cap;
 
-    @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text", description = "text or json.")
-    OutputFormat output;
+    @Mixin
+    TextOrJson output;
 
     @Override
     public Integer call() {
@@ -85,20 +85,15 @@ final class SubnetCalcCommand implements Callable<Integer> {
         }
         SubnetCalculator.Result result = SubnetCalculator.calculate(cidr, nodes.stream().map(SubnetCalcCommand::node).toList(),
                 config, cap);
-        PrintWriter out = spec.commandLine().getOut();
-        if (output == OutputFormat.json) {
+        output.print(spec.commandLine().getOut(), () -> {
             ObjectNode tree = (ObjectNode) ReportJson.tree(result);
             tree.withArray("groups").forEach(g -> ((ObjectNode) g).remove("nodesPerZone"));
             ((ObjectNode) tree.get("subnet")).put("remaining", result.subnet().remaining());
-            out.print(ReportJson.json(tree));
-        } else if (output == OutputFormat.text) {
-            out.print("Node groups (per node)\n" + PlanText.groups(result.groups()) + "\n");
-            out.print("Subnet\n" + PlanText.subnets(List.of(result.subnet())) + "\n");
-            out.printf("Pods hosted: %,d%n", result.podsHosted());
-            out.println("Verdict: " + result.verdict());
-        } else {
-            throw new InvalidInputException("--output " + output + " is not supported here; use text or json");
-        }
+            return tree;
+        }, () -> "Node groups (per node)\n" + PlanText.groups(result.groups()) + "\n"
+                + "Subnet\n" + PlanText.subnets(List.of(result.subnet())) + "\n"
+                + String.format("Pods hosted: %,d%n", result.podsHosted())
+                + "Verdict: " + result.verdict() + "\n");
         return result.fits() ? 0 : 3;
     }
 

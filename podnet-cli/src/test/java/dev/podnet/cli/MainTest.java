@@ -67,6 +67,9 @@ class MainTest {
         assertThat(run("subnet-calc", "--subnet", "10.0.0.1/24", "--node", "m5.large:1:3").err())
                 .contains("has host bits set; did you mean 10.0.0.0/24?");
         assertThat(run("maxpods", "m5.large", "--mode", "prefixes").status()).isEqualTo(2);
+        Run yaml = run("cidr", "check", "--vpc-cidr", "10.0.0.0/16", "--add", "100.64.0.0/16", "-o", "yaml");
+        assertThat(yaml.status()).isEqualTo(2);
+        assertThat(yaml.err()).isEqualTo("podnet check: --output yaml is not supported here; use text or json\n");
     }
 
     @Test
