@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import com.fasterxml.jackson.dataformat.yaml.YAMLGenerator;
-import dev.podnet.planner.report.GroupResult;
 import dev.podnet.planner.report.PlanReport;
 import dev.podnet.planner.report.SubnetUsage;
 import java.io.UncheckedIOException;
@@ -28,26 +27,20 @@ public final class ReportJson {
         ObjectNode root = JSON.valueToTree(report);
         root.put("podsHosted", report.podsHosted());
         root.put("fits", !report.hasErrors());
-        decorateGroups(root.withArray("groups"), report.groups().toArray(GroupResult[]::new));
+        for (int i = 0; i < report.groups().size(); i++) {
+            ((ObjectNode) root.withArray("groups").get(i)).put("heldAddresses", report.groups().get(i).heldAddresses());
+        }
         for (int i = 0; i < report.subnets().size(); i++) {
-            decorate((ObjectNode) root.withArray("subnets").get(i), report.subnets().get(i));
+            SubnetUsage usage = report.subnets().get(i);
+            ObjectNode node = (ObjectNode) root.withArray("subnets").get(i);
+            node.put("remaining", usage.remaining());
+            node.put("percentUsed", Math.round(usage.percentUsed() * 10) / 10.0);
         }
         return root;
     }
 
     public static JsonNode tree(Object value) {
         return JSON.valueToTree(value);
-    }
-
-    static void decorateGroups(com.fasterxml.jackson.databind.node.ArrayNode nodes, GroupResult... groups) {
-        for (int i = 0; i < groups.length; i++) {
-            ((ObjectNode) nodes.get(i)).put("heldAddresses", groups[i].heldAddresses());
-        }
-    }
-
-    static void decorate(ObjectNode node, SubnetUsage usage) {
-        node.put("remaining", usage.remaining());
-        node.put("percentUsed", Math.round(usage.percentUsed() * 10) / 10.0);
     }
 
     public static String json(JsonNode tree) {
