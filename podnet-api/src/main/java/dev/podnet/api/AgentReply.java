@@ -1,0 +1,90 @@
+package dev.podnet.api;
+
+import java.util.List;
+
+/**
+ * The agent's answer to one request, a single JSON line: {@code {"ok":true,...}} or {@code {"ok":false,"error":...}}.
+ * A sealed family so the plugin handles every shape; the error carries the CNI code the plugin must print,
+ * because only the agent knows whether a failure is transient (11) or final.
+ */
+public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failure, AgentReply.Status {
+    boolean ok();
+
+    /**
+     * add, del, check, gc succeeded.
+     *
+     * @param result for add, the allocated addresses with their gateways and routes; null otherwise
+     */
+    record Success(CniResult result) implements AgentReply {
+        @Override
+        public boolean ok() {
+            return true;
+        }
+    }
+
+    /** The request failed; {@code code} is the CNI error code for the plugin to report. */
+    record Failure(int code, String msg, String details) implements AgentReply {
+        public Failure {
+            if (code <= 0) {
+                throw new IllegalArgumentException("CNI error codes are positive, got " + code);
+            }
+            msg = msg == null ? "" : msg;
+            details = details == null ? "" : details;
+        }
+
+        public static Failure of(CniException failure) {
+            return new Failure(failure.code(), failure.msg(), failure.details());
+        }
+
+        public CniException toException() {
+            return new CniException(code, msg, details);
+        }
+
+        @Override
+        public boolean ok() {
+            return false;
+        }
+    }
+
+    /** The answer to status: every pool's counts and every live allocation. */
+    record Status(List<PoolStatus> pools, List<Allocation> allocations) implements AgentReply {
+        public Status {
+            pools = pools == null ? List.of() : List.copyOf(pools);
+            allocations = allocations == null ? List.of() : List.copyOf(allocations);
+        }
+
+        @Override
+        public boolean ok() {
+            return true;
+        }
+    }
+
+    /**
+     * Address counts of one pool. An IPv6 prefix pool can exceed a long: the agent reports Long.MAX_VALUE then.
+     *
+     * @param quarantined released addresses still cooling down before reuse
+     */
+    record PoolStatus(String name, long total, long used, long free, long quarantined) {
+        public PoolStatus {
+            if (name == null || name.isEmpty()) {
+                throw new IllegalArgumentException("a pool needs a name");
+            }
+            if (total < 0 || used < 0 || free < 0 || quarantined < 0) {
+                throw new IllegalArgumentException("pool counts must not be negative");
+            }
+        }
+    }
+
+    /** One address held by one attachment. */
+    record Allocation(String address, String containerId, String ifName, String pool) {
+        public Allocation {
+            if (address == null || containerId == null || ifName == null) {
+                throw new IllegalArgumentException("an allocation needs an address, a containerId and an ifName");
+            }
+            if (IpText.parseAddress(address) == null && IpText.parsePrefixed(address) == null) {
+                throw new IllegalArgumentException("not an IP address: " + address);
+            }
+            pool = CniResult.emptyToNull(pool);
+        }
+    }
+}
