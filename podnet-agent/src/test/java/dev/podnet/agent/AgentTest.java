@@ -1,0 +1,139 @@
+package dev.podnet.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.api.AgentReply;
+import dev.podnet.api.AgentRequest;
+import dev.podnet.api.AgentWire;
+import dev.podnet.api.Attachment;
+import dev.podnet.api.CniException;
+import dev.podnet.api.CniResult;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.net.UnixDomainSocketAddress;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class AgentTest {
+    @TempDir
+    Path dir;
+
+    private AgentConfig config(String... pools) {
+        return new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.of("127.0.0.1:0"),
+                Optional.of("127.0.0.1:0"), List.of(pools).stream().map(AgentConfig::parsePool).toList(), Duration.ofSeconds(30));
+    }
+
+    static AgentReply ask(Path socket, AgentRequest request) throws IOException {
+        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+             OutputStream out = Channels.newOutputStream(ch);
+             InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
+            out.write(AgentWire.encode(request));
+            out.write('\n');
+            out.flush();
+            return AgentWire.decodeReply(AgentWire.readLine(in, AgentWire.MAX_ALLOWED_LINE_BYTES));
+        }
+    }
+
+    private static CniResult added(AgentReply reply) {
+        assertThat(reply).isInstanceOf(AgentReply.Success.class);
+        return ((AgentReply.Success) reply).result();
+    }
+
+    @Test
+    void twoHundredParallelAddsAreUniqueAndSurviveARestart() throws Exception {
+        AgentConfig config = config("default=10.1.0.0/23,fd00:1::/120");
+        Set<String> addresses = new HashSet<>();
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            List<Future<AgentReply>> replies = new ArrayList<>();
+            try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+                for (int i = 0; i < 200; i++) {
+                    AgentRequest add = AgentRequest.add("c" + i, "eth0", "/var/run/netns/c" + i, null, List.of(), Map.of());
+                    replies.add(pool.submit(() -> ask(config.socket(), add)));
+                }
+            }
+            for (Future<AgentReply> f : replies) {
+                CniResult r = added(f.get());
+                assertThat(r.ips()).hasSize(2);
+                r.ips().forEach(ip -> assertThat(addresses.add(ip.address())).as(ip.address()).isTrue());
+            }
+        }
+        assertThat(addresses).hasSize(400);
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            AgentReply.Status status = (AgentReply.Status) ask(config.socket(), AgentRequest.status());
+            assertThat(status.allocations()).hasSize(400);
+            assertThat(status.allocations()).extracting(AgentReply.Allocation::address).containsExactlyInAnyOrderElementsOf(addresses);
+            // the same attachment gets the same answer after the restart
+            CniResult again = added(ask(config.socket(), AgentRequest.add("c7", "eth0", "/x", null, List.of(), Map.of())));
+            assertThat(addresses).containsAll(again.ips().stream().map(CniResult.IpConfig::address).toList());
+        }
+    }
+
+    @Test
+    void delIsIdempotentGcReleasesStrangersAndErrorsCarryCniCodes() throws Exception {
+        AgentConfig config = config("small=10.2.0.0/30");
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            Path socket = config.socket();
+            CniResult a = added(ask(socket, AgentRequest.add("a", "eth0", "/n", null, List.of(), Map.of())));
+            assertThat(a.ips()).singleElement().satisfies(ip -> {
+                assertThat(ip.address()).isEqualTo("10.2.0.2/30");
+                assertThat(ip.gateway()).isEqualTo("10.2.0.1");
+            });
+            // a /30 has one address besides the gateway: the next ADD finds none (code 11, with the reason)
+            AgentReply full = ask(socket, AgentRequest.add("b", "eth0", "/n", null, List.of(), Map.of()));
+            assertThat(full).isInstanceOfSatisfying(AgentReply.Failure.class,
+                    f -> assertThat(f.code()).isEqualTo(CniException.TRY_AGAIN_LATER));
+            assertThat(ask(socket, AgentRequest.del("a", "eth0", "/n", null, Map.of()))).isInstanceOf(AgentReply.Success.class);
+            assertThat(ask(socket, AgentRequest.del("a", "eth0", "/n", null, Map.of()))).isInstanceOf(AgentReply.Success.class);
+            assertThat(ask(socket, AgentRequest.check("a", "eth0", "/n", null, Map.of())))
+                    .isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.code()).isEqualTo(3));
+            AgentReply unknownPool = ask(socket, AgentRequest.add("c", "eth0", "/n", "nope", List.of(), Map.of()));
+            assertThat(unknownPool).isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.code()).isEqualTo(7));
+            assertThat(ask(socket, AgentRequest.gc(null, List.of(new Attachment("z", "eth0"))))).isInstanceOf(AgentReply.Success.class);
+        }
+    }
+
+    @Test
+    void metricsAndIntrospectionOnLoopback() throws Exception {
+        AgentConfig config = config("default=10.3.0.0/24");
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            added(ask(config.socket(), AgentRequest.add("m", "eth0", "/n", null, List.of(), Map.of())));
+            HttpClient http = HttpClient.newHttpClient();
+            String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPorts().get(0)
+                    + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("podnet_ipam_addresses{pool=\"default\",state=\"used\"} 1.0",
+                    "podnet_ipam_allocations_total{pool=\"default\"} 1.0", "podnet_agent_request_duration_seconds_count{op=\"add\"} 1");
+            String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPorts().get(1)
+                    + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(status).contains("\"containerId\":\"m\"");
+        }
+    }
+
+    @Test
+    void badLinesGetADecodeError() throws Exception {
+        AgentConfig config = config("default=10.4.0.0/24");
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            assertThat(LineServerTest.ask(config.socket(), "{not json")).contains("\"code\":6");
+            assertThat(LineServerTest.ask(config.socket(), "{\"op\":\"add\"}")).contains("\"ok\":false");
+        }
+    }
+}

@@ -1,0 +1,123 @@
+package dev.podnet.cni;
+
+import dev.podnet.api.AgentReply;
+import dev.podnet.api.AgentRequest;
+import dev.podnet.api.AgentWire;
+import dev.podnet.api.CniEnv;
+import dev.podnet.api.CniException;
+import dev.podnet.api.CniResult;
+import dev.podnet.api.NetConf;
+import java.io.BufferedInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.Channels;
+import java.nio.channels.SocketChannel;
+import java.nio.file.Path;
+import java.time.Duration;
+
+/**
+ * Asks the node agent over its unix socket: one request line, one reply line. An agent that cannot be reached is
+ * a transient failure (code 11, try again later; 50 for STATUS), never a silent success.
+ */
+final class AgentBackend implements Backend {
+    /** The kubelet gives a CNI call minutes; an agent that takes this long is stuck, and the runtime will retry. */
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    private final Path socket;
+
+    AgentBackend(Path socket) {
+        this.socket = socket;
+    }
+
+    @Override
+    public CniResult add(CniEnv env, NetConf conf) {
+        AgentRequest request = AgentRequest.add(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(),
+                conf.requestedIps(), env.args());
+        return switch (ask(request, CniException.TRY_AGAIN_LATER)) {
+            case AgentReply.Success s when s.result() != null -> withConfiguredRoutes(s.result(), conf);
+            case AgentReply.Failure f -> throw f.toException();
+            default -> throw new CniException(CniException.INTERNAL, "the podnet agent answered ADD without a result", "");
+        };
+    }
+
+    /** Routes from the plugin's own configuration come after the agent's, as host-local adds ipam.routes. */
+    private static CniResult withConfiguredRoutes(CniResult result, NetConf conf) {
+        if (conf.ipam().routes().isEmpty()) {
+            return result;
+        }
+        java.util.List<CniResult.Route> routes = new java.util.ArrayList<>(result.routes());
+        routes.addAll(conf.ipam().routes());
+        return new CniResult(result.cniVersion(), result.interfaces(), result.ips(), routes, result.dns());
+    }
+
+    @Override
+    public void del(CniEnv env, NetConf conf) {
+        expectSuccess(ask(AgentRequest.del(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(), env.args()),
+                CniException.TRY_AGAIN_LATER));
+    }
+
+    @Override
+    public void check(CniEnv env, NetConf conf) {
+        AgentReply reply = ask(AgentRequest.check(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(),
+                env.args()), CniException.TRY_AGAIN_LATER);
+        if (reply instanceof AgentReply.Success s && s.result() != null) {
+            Checks.sameAddresses(conf.prevResult(), s.result());
+        } else {
+            expectSuccess(reply);
+        }
+    }
+
+    @Override
+    public void gc(NetConf conf) {
+        expectSuccess(ask(AgentRequest.gc(conf.ipam().pool(), conf.validAttachments()), CniException.TRY_AGAIN_LATER));
+    }
+
+    @Override
+    public void status(NetConf conf) {
+        expectSuccess(ask(AgentRequest.status(), CniException.PLUGIN_NOT_AVAILABLE));
+    }
+
+    private static void expectSuccess(AgentReply reply) {
+        if (reply instanceof AgentReply.Failure f) {
+            throw f.toException();
+        }
+    }
+
+    private AgentReply ask(AgentRequest request, int unreachableCode) {
+        SocketChannel channel;
+        try {
+            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+        } catch (IOException e) {
+            throw new CniException(unreachableCode, "the podnet agent is not reachable",
+                    socket + ": " + e.getMessage());
+        }
+        // Blocking unix sockets have no read timeout; closing the channel from a timer ends a stuck read.
+        Thread watchdog = Thread.ofVirtual().start(() -> {
+            try {
+                Thread.sleep(TIMEOUT);
+                channel.close();
+            } catch (InterruptedException | IOException ignored) {
+                // answered in time, or already closed
+            }
+        });
+        try (channel; OutputStream out = Channels.newOutputStream(channel);
+             InputStream in = new BufferedInputStream(Channels.newInputStream(channel))) {
+            out.write(AgentWire.encode(request));
+            out.write('\n');
+            out.flush();
+            byte[] line = AgentWire.readLine(in);
+            if (line == null) {
+                throw new CniException(unreachableCode, "the podnet agent closed the connection without answering",
+                        socket.toString());
+            }
+            return AgentWire.decodeReply(line);
+        } catch (IOException e) {
+            throw new CniException(unreachableCode, "the podnet agent did not answer",
+                    socket + ": " + e.getMessage());
+        } finally {
+            watchdog.interrupt();
+        }
+    }
+}

@@ -1,0 +1,89 @@
+package dev.podnet.cni;
+
+import dev.podnet.api.CniEnv;
+import dev.podnet.api.CniException;
+import dev.podnet.api.CniResult;
+import dev.podnet.api.NetConf;
+import dev.podnet.ipam.Allocation;
+import dev.podnet.ipam.AttachmentKey;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.IpamOptions;
+import dev.podnet.ipam.IpamStatus;
+import dev.podnet.ipam.PoolStatus;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.function.Function;
+
+/**
+ * Embedded mode, for a single node without an agent (like host-local): each run opens the network's state
+ * directory under its lock, does its one change (journaled and forced to disk before the answer), and closes.
+ */
+final class EmbeddedBackend implements Backend {
+    /** host-local's default, so a host-local configuration keeps its place on disk (podnet's files differ). */
+    static final String DEFAULT_DATA_DIR = "/var/lib/cni/networks";
+
+    private final Path stateDir;
+    private final String pool;
+
+    EmbeddedBackend(NetConf conf) {
+        String dataDir = conf.ipam().dataDir() != null ? conf.ipam().dataDir() : DEFAULT_DATA_DIR;
+        this.stateDir = Path.of(dataDir, conf.name());
+        this.pool = conf.name();
+    }
+
+    @Override
+    public CniResult add(CniEnv env, NetConf conf) {
+        Allocation a = withIpam(conf, ipam -> ipam.allocate(
+                IpamBridge.request(env.containerId(), env.ifName(), pool, conf.requestedIps())));
+        return IpamBridge.result(a, conf.cniVersion(), conf.ipam().routes());
+    }
+
+    @Override
+    public void del(CniEnv env, NetConf conf) {
+        withIpam(conf, ipam -> ipam.release(AttachmentKey.of(env.containerId(), env.ifName())));
+    }
+
+    @Override
+    public void check(CniEnv env, NetConf conf) {
+        Allocation held = withIpam(conf, ipam -> ipam.find(AttachmentKey.of(env.containerId(), env.ifName()))
+                .orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER, "unknown attachment",
+                        "podnet-ipam holds no address for " + env.containerId() + "/" + env.ifName())));
+        Checks.sameAddresses(conf.prevResult(), IpamBridge.result(held, conf.cniVersion(), List.of()));
+    }
+
+    @Override
+    public void gc(NetConf conf) {
+        Set<AttachmentKey> valid = new HashSet<>();
+        conf.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
+        withIpam(conf, ipam -> ipam.gc(pool, valid));
+    }
+
+    @Override
+    public void status(NetConf conf) {
+        IpamStatus status = withIpam(conf, Ipam::status);
+        for (PoolStatus p : status.pools()) {
+            if (p.pool().equals(pool) && (exhausted(p.ipv4()) || exhausted(p.ipv6()))) {
+                throw new CniException(CniException.PLUGIN_NOT_AVAILABLE, "no free address",
+                        "pool " + pool + " is exhausted");
+            }
+        }
+    }
+
+    /** A configured family (it has addresses) with none free: a dual-stack ADD would fail. */
+    private static boolean exhausted(PoolStatus.Counts counts) {
+        return counts.total() > 0 && counts.free() == 0;
+    }
+
+    private <T> T withIpam(NetConf conf, Function<Ipam, T> action) {
+        try (Ipam ipam = Ipam.open(stateDir, List.of(IpamBridge.pool(pool, conf.ipam())), InstantSource.system(),
+                IpamOptions.defaults())) {
+            return action.apply(ipam);
+        } catch (IpamException e) {
+            throw IpamBridge.error(e);
+        }
+    }
+}

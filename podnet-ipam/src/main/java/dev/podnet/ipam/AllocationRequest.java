@@ -1,0 +1,43 @@
+package dev.podnet.ipam;
+
+import inet.ipaddr.IPAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * An ADD: give {@code key} addresses from {@code pool}. {@code requested} is host-local's {@code ips} capability:
+ * at most one address per family; a family without one is allocated as usual.
+ */
+public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested) {
+
+    public AllocationRequest {
+        Objects.requireNonNull(key, "key");
+        Pool.requireName(pool);
+        List<IPAddress> normalised = new ArrayList<>();
+        for (IPAddress a : requested) {
+            IPAddress n = Addresses.normalise(a);
+            for (IPAddress other : normalised) {
+                if (other.isIPv4() == n.isIPv4()) {
+                    throw IpamException.invalid("at most one " + Addresses.family(n.isIPv4())
+                            + " address may be requested, got " + other + " and " + n);
+                }
+            }
+            normalised.add(n);
+        }
+        requested = List.copyOf(normalised);
+    }
+
+    public static AllocationRequest of(AttachmentKey key, String pool) {
+        return new AllocationRequest(key, pool, List.of());
+    }
+
+    /** With specific addresses, given as text. */
+    public static AllocationRequest of(AttachmentKey key, String pool, String... addresses) {
+        List<IPAddress> parsed = new ArrayList<>();
+        for (String a : addresses) {
+            parsed.add(Addresses.parse(a));
+        }
+        return new AllocationRequest(key, pool, parsed);
+    }
+}

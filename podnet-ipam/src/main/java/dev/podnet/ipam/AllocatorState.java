@@ -1,0 +1,291 @@
+package dev.podnet.ipam;
+
+import dev.podnet.ipam.IpamException.Reason;
+import inet.ipaddr.IPAddress;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+
+/**
+ * Every pool's ranges, every allocation and the quarantine, in memory. Not thread-safe: {@link Ipam} calls it
+ * under its lock. Each live operation either changes the state completely or throws without a visible change,
+ * and each change is something the journal can record and {@link Replay} can apply again to the same effect.
+ */
+final class AllocatorState {
+
+    /** What an attachment holds: the public answer and the slots behind it (addresses outside every range have none). */
+    record Held(Allocation allocation, List<Slot> slots) {
+    }
+
+    /** The answer to an ADD and whether it changed the state (and so must be journaled). */
+    record Outcome(Allocation allocation, boolean created) {
+    }
+
+    private final Map<String, List<RangeSet>> pools = new LinkedHashMap<>();
+    private final List<RangeSet> allSets = new ArrayList<>();
+    /** Sorted, so that everything of one container is one contiguous run and listings are stable. */
+    private final TreeMap<AttachmentKey, Held> held = new TreeMap<>();
+    private final Map<Slot, AttachmentKey> owners = new HashMap<>();
+    private final Quarantine quarantine;
+
+    AllocatorState(List<Pool> configured, Duration quarantinePeriod) {
+        Pool.requireDisjoint(configured);
+        this.quarantine = new Quarantine(quarantinePeriod);
+        for (Pool p : configured) {
+            List<RangeSet> sets = p.rangeSets().stream().map(rs -> new RangeSet(p.name(), rs)).toList();
+            pools.put(p.name(), sets);
+            allSets.addAll(sets);
+        }
+    }
+
+    Optional<Allocation> find(AttachmentKey key) {
+        return Optional.ofNullable(held.get(key)).map(Held::allocation);
+    }
+
+    List<Allocation> allocations() {
+        return held.values().stream().map(Held::allocation).toList();
+    }
+
+    Outcome allocate(AllocationRequest request, Instant now) {
+        Held existing = held.get(request.key());
+        if (existing != null) {
+            return new Outcome(requireSame(existing.allocation(), request), false);
+        }
+        List<RangeSet> sets = pools.get(request.pool());
+        if (sets == null) {
+            throw new IpamException(Reason.NOT_FOUND, "no pool named " + request.pool());
+        }
+        quarantine.expire(now);
+        Map<RangeSet, Slot> wanted = requestedSlots(request, sets);
+        List<Slot> taken = new ArrayList<>();
+        List<Slot> cursors = sets.stream().map(RangeSet::cursor).toList();
+        try {
+            for (RangeSet set : sets) {
+                Slot slot = wanted.containsKey(set) ? wanted.get(set) : set.next();
+                if (slot == null) {
+                    throw exhausted(set);
+                }
+                hold(slot, request.key());
+                taken.add(slot);
+                set.cursor(slot);
+            }
+        } catch (RuntimeException e) {
+            // Undo partial work, as host-local's cmdAdd does; the cursors too, or replay would diverge.
+            for (Slot slot : taken) {
+                owners.remove(slot);
+                slot.range().used--;
+                slot.range().free(slot.offset());
+            }
+            for (int i = 0; i < sets.size(); i++) {
+                sets.get(i).cursor(cursors.get(i));
+            }
+            throw e;
+        }
+        Allocation allocation = new Allocation(request.key(), request.pool(),
+                taken.stream().map(Slot::assigned).toList(), now);
+        held.put(request.key(), new Held(allocation, List.copyOf(taken)));
+        return new Outcome(allocation, true);
+    }
+
+    Optional<Allocation> release(AttachmentKey key, Instant releasedAt) {
+        Held h = held.remove(key);
+        if (h == null) {
+            return Optional.empty();
+        }
+        for (Slot slot : h.slots()) {
+            owners.remove(slot);
+            quarantine.add(slot, releasedAt);
+        }
+        return Optional.of(h.allocation());
+    }
+
+    /** Keys of every attachment of one container. */
+    List<AttachmentKey> keysOf(String containerId) {
+        List<AttachmentKey> keys = new ArrayList<>();
+        for (AttachmentKey k : held.tailMap(new AttachmentKey(containerId, "!"), true).keySet()) {
+            if (!k.containerId().equals(containerId)) {
+                break;
+            }
+            keys.add(k);
+        }
+        return keys;
+    }
+
+    List<AttachmentKey> keys() {
+        return List.copyOf(held.keySet());
+    }
+
+    List<PoolStatus> status(Instant now) {
+        quarantine.expire(now);
+        List<PoolStatus> result = new ArrayList<>();
+        pools.forEach((name, sets) -> {
+            PoolStatus.Counts v4 = PoolStatus.Counts.NONE;
+            PoolStatus.Counts v6 = PoolStatus.Counts.NONE;
+            for (RangeSet set : sets) {
+                if (set.ipv4) {
+                    v4 = set.counts();
+                } else {
+                    v6 = set.counts();
+                }
+            }
+            result.add(new PoolStatus(name, v4, v6));
+        });
+        return result;
+    }
+
+    // ---- replay: the journal says it happened, so these check consistency instead of policy ----
+
+    void replayAllocated(AttachmentKey key, String pool, List<IPAddress> addresses, Instant at) {
+        if (held.containsKey(key)) {
+            throw new IllegalStateException(key + " is allocated twice");
+        }
+        List<Slot> slots = new ArrayList<>();
+        List<AssignedAddress> assigned = new ArrayList<>();
+        for (IPAddress address : addresses) {
+            Slot slot = locate(address);
+            if (slot == null) {
+                // Its range left the configuration: keep the allocation so GC and DEL still see it.
+                assigned.add(new AssignedAddress(address, address.getBitCount(), Optional.empty()));
+                continue;
+            }
+            AttachmentKey owner = owners.get(slot);
+            if (owner != null) {
+                throw new IllegalStateException(address + " is allocated to both " + owner + " and " + key);
+            }
+            if (quarantine.contains(slot)) {
+                quarantine.reclaim(slot);
+                owners.put(slot, key);
+            } else {
+                hold(slot, key);
+            }
+            setOf(slot).cursor(slot);
+            slots.add(slot);
+            assigned.add(slot.assigned());
+        }
+        held.put(key, new Held(new Allocation(key, pool, assigned, at), List.copyOf(slots)));
+    }
+
+    void replayReleased(AttachmentKey key, Instant at) {
+        if (release(key, at).isEmpty()) {
+            throw new IllegalStateException(key + " is released but holds nothing");
+        }
+    }
+
+    void replayQuarantined(IPAddress address, Instant releasedAt) {
+        Slot slot = locate(address);
+        if (slot != null) {
+            if (owners.containsKey(slot) || quarantine.contains(slot)) {
+                throw new IllegalStateException(address + " is both quarantined and held");
+            }
+            slot.range().take(slot.offset());
+            slot.range().used++;
+            quarantine.add(slot, releasedAt);
+        }
+    }
+
+    void replayCursor(String pool, IPAddress address) {
+        for (RangeSet set : pools.getOrDefault(pool, List.of())) {
+            Slot slot = set.find(address);
+            if (slot != null) {
+                set.cursor(slot);
+            }
+        }
+    }
+
+    /** Everything a snapshot must hold for replay to rebuild this state. */
+    void writeSnapshot(SnapshotSink sink) {
+        held.values().forEach(h -> sink.allocated(h.allocation()));
+        quarantine.entries().forEach(e -> sink.quarantined(e.slot().range().addressAt(e.slot().offset()),
+                e.releasedAt()));
+        for (RangeSet set : allSets) {
+            if (set.cursor() != null) {
+                sink.cursor(set.pool, set.cursor().range().addressAt(set.cursor().offset()));
+            }
+        }
+    }
+
+    interface SnapshotSink {
+        void allocated(Allocation allocation);
+
+        void quarantined(IPAddress address, Instant releasedAt);
+
+        void cursor(String pool, IPAddress address);
+    }
+
+    // ---- helpers ----
+
+    private void hold(Slot slot, AttachmentKey key) {
+        slot.range().take(slot.offset());
+        slot.range().used++;
+        owners.put(slot, key);
+    }
+
+    private Slot locate(IPAddress address) {
+        for (RangeSet set : allSets) {
+            Slot slot = set.find(address);
+            if (slot != null) {
+                return slot.range().isReserved(slot.offset()) ? null : slot;
+            }
+        }
+        return null;
+    }
+
+    private RangeSet setOf(Slot slot) {
+        return allSets.stream().filter(s -> s.owns(slot)).findFirst().orElseThrow();
+    }
+
+    private Map<RangeSet, Slot> requestedSlots(AllocationRequest request, List<RangeSet> sets) {
+        Map<RangeSet, Slot> wanted = new HashMap<>();
+        for (IPAddress address : request.requested()) {
+            RangeSet set = sets.stream().filter(s -> s.ipv4 == address.isIPv4()).findFirst().orElseThrow(() ->
+                    IpamException.invalid("pool " + request.pool() + " has no " + Addresses.family(address.isIPv4())
+                            + " range for requested address " + address));
+            Slot slot = set.find(address);
+            if (slot == null) {
+                throw IpamException.invalid("requested address " + address + " is outside every range of pool "
+                        + request.pool());
+            }
+            String why = slot.range().reservedWhy(slot.offset());
+            if (why != null) {
+                throw IpamException.invalid("requested address " + address + " is " + why);
+            }
+            AttachmentKey owner = owners.get(slot);
+            if (owner != null) {
+                throw new IpamException(Reason.CONFLICT, "requested address " + address + " is held by " + owner);
+            }
+            Optional<Instant> until = quarantine.until(slot);
+            if (until.isPresent()) {
+                throw new IpamException(Reason.CONFLICT, "requested address " + address
+                        + " was released recently and is in quarantine until " + until.get());
+            }
+            wanted.put(set, slot);
+        }
+        return wanted;
+    }
+
+    private static Allocation requireSame(Allocation existing, AllocationRequest request) {
+        boolean samePool = existing.pool().equals(request.pool());
+        boolean hasRequested = request.requested().stream().allMatch(a ->
+                existing.addresses().stream().anyMatch(x -> x.address().equals(a)));
+        if (!samePool || !hasRequested) {
+            throw new IpamException(Reason.CONFLICT, request.key() + " already holds " + existing.addresses()
+                    + " from pool " + existing.pool() + "; release it first");
+        }
+        return existing;
+    }
+
+    private IpamException exhausted(RangeSet set) {
+        long waiting = set.counts().quarantined();
+        String detail = waiting == 0 ? "all " + set.counts().total() + " addresses are in use"
+                : waiting + " addresses in quarantine until "
+                + quarantine.earliestEnd(set::owns).map(Instant::toString).orElse("?");
+        return new IpamException(Reason.EXHAUSTED, "pool " + set.pool + " has no free " + set.family()
+                + " address: " + detail);
+    }
+}

@@ -1,0 +1,138 @@
+package dev.podnet.ipam;
+
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.ipv4.IPv4Address;
+import inet.ipaddr.ipv6.IPv6Address;
+import java.math.BigInteger;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * The live state of one {@link IpRange}: which offsets from rangeStart are taken. Reserved addresses (network,
+ * IPv4 broadcast, gateway, excluded) are set in the bitmap once and never cleared, so the search skips them for
+ * free; quarantined addresses also stay set until their quarantine ends.
+ */
+final class RangeState {
+
+    /** Offsets and counts stay in a long; no pod network needs more addresses than this in one range. */
+    static final long MAX_SPAN = 1L << 62;
+
+    final IpRange range;
+    final String pool;
+    final int index;
+    final boolean ipv4;
+    private final BigInteger start;
+    private final long startV4;
+    private final OffsetBitmap taken;
+    private final Set<Long> reserved = new HashSet<>();
+    private final Optional<IPAddress> gateway;
+    long used;
+    long quarantined;
+
+    RangeState(String pool, int index, IpRange range) {
+        this.range = range;
+        this.pool = pool;
+        this.index = index;
+        this.ipv4 = range.isIpv4();
+        this.start = range.rangeStart().getValue();
+        this.startV4 = ipv4 ? range.rangeStart().toIPv4().longValue() : 0;
+        this.taken = new OffsetBitmap(range.span().min(BigInteger.valueOf(MAX_SPAN)).longValueExact());
+        this.gateway = Optional.of(range.gateway());
+        reserve(range.subnet().network().getLower().withoutPrefixLength());
+        if (ipv4) {
+            reserve(range.subnet().network().getUpper().withoutPrefixLength());
+        }
+        reserve(range.gateway());
+        range.excluded().forEach(this::reserve);
+    }
+
+    private void reserve(IPAddress address) {
+        long offset = offsetOf(address);
+        if (offset >= 0 && reserved.add(offset)) {
+            taken.set(offset);
+        }
+    }
+
+    /** Addresses that can ever be handed out. */
+    long total() {
+        return taken.capacity() - reserved.size();
+    }
+
+    long free() {
+        return total() - used - quarantined;
+    }
+
+    /** The offset of {@code address} in this range, or -1 if it lies outside. */
+    long offsetOf(IPAddress address) {
+        if (address.isIPv4() != ipv4) {
+            return -1;
+        }
+        long offset;
+        if (ipv4) {
+            offset = address.toIPv4().longValue() - startV4;
+        } else {
+            BigInteger d = address.getValue().subtract(start);
+            offset = d.signum() < 0 || d.bitLength() > 62 ? -1 : d.longValue();
+        }
+        return offset >= 0 && offset < taken.capacity() ? offset : -1;
+    }
+
+    IPAddress addressAt(long offset) {
+        if (ipv4) {
+            return new IPv4Address((int) (startV4 + offset));
+        }
+        return new IPv6Address(start.add(BigInteger.valueOf(offset)));
+    }
+
+    AssignedAddress assigned(long offset) {
+        return new AssignedAddress(addressAt(offset), range.subnet().prefixLength(), gateway);
+    }
+
+    boolean isReserved(long offset) {
+        return reserved.contains(offset);
+    }
+
+    /** Why {@code offset} can never be handed out, or null if it can. */
+    String reservedWhy(long offset) {
+        if (!isReserved(offset)) {
+            return null;
+        }
+        IPAddress a = addressAt(offset);
+        if (a.equals(range.gateway())) {
+            return "the gateway of " + range.subnet();
+        }
+        return range.excluded().contains(a) ? "excluded from " + range.subnet()
+                : "the network or broadcast address of " + range.subnet();
+    }
+
+    boolean isTaken(long offset) {
+        return taken.get(offset);
+    }
+
+    void take(long offset) {
+        if (!taken.set(offset)) {
+            throw new IllegalStateException(addressAt(offset) + " is taken already");
+        }
+    }
+
+    void free(long offset) {
+        if (isReserved(offset) || !taken.clear(offset)) {
+            throw new IllegalStateException(addressAt(offset) + " was not taken");
+        }
+    }
+
+    /** The first offset at or after {@code from} that is not taken, reserved or quarantined; -1 if none. */
+    long nextFree(long from) {
+        return taken.nextClear(from);
+    }
+
+    long capacity() {
+        return taken.capacity();
+    }
+
+    @Override
+    public String toString() {
+        return range.toString();
+    }
+}

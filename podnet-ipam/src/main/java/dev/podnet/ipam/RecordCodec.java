@@ -1,0 +1,184 @@
+package dev.podnet.ipam;
+
+import dev.podnet.ipam.JournalRecord.Allocated;
+import dev.podnet.ipam.JournalRecord.Cursor;
+import dev.podnet.ipam.JournalRecord.End;
+import dev.podnet.ipam.JournalRecord.Header;
+import dev.podnet.ipam.JournalRecord.Quarantined;
+import dev.podnet.ipam.JournalRecord.Released;
+import inet.ipaddr.IPAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.zip.CRC32C;
+
+/**
+ * The text form of journal and snapshot records. Each record is one line:
+ * <pre>
+ *   LENGTH SP CRC SP PAYLOAD LF
+ * </pre>
+ * LENGTH is the payload's byte count in decimal; CRC is the CRC32C of the payload as 8 lowercase hex digits.
+ * A payload is ASCII tokens separated by single spaces, the first naming the record:
+ * <pre>
+ *   H KIND VERSION GENERATION             header: KIND is "journal" or "snapshot", VERSION is 1
+ *   A MILLIS CONTAINER IFNAME POOL ADDRS  allocated; ADDRS is comma-separated canonical addresses, IPv4 first
+ *   R MILLIS CONTAINER IFNAME             released (the addresses enter quarantine at MILLIS)
+ *   Q MILLIS ADDR                         snapshot: ADDR is quarantined since MILLIS
+ *   C POOL ADDR                           snapshot: the search of ADDR's family in POOL resumes after ADDR
+ *   E COUNT                               snapshot: last record; COUNT records came before it
+ * </pre>
+ * MILLIS is milliseconds since the epoch. Container ids, interface names and pool names are validated when they
+ * enter the engine, so none can hold a space or line break. Example:
+ * <pre>
+ *   52 dc55c5f2 A 1700000000000 4f2c9e eth0 default 10.0.0.2,fd00::2
+ * </pre>
+ * Text rather than binary so that an operator can read the state with {@code cat}; the length and checksum
+ * still let replay tell a torn last line (cut off) from damage in the middle (an error).
+ */
+final class RecordCodec {
+
+    static final int VERSION = 1;
+    /** Far above the longest valid record; a larger length field is corruption, not a record. */
+    static final int MAX_PAYLOAD = 1 << 16;
+    private static final HexFormat HEX = HexFormat.of();
+
+    private RecordCodec() {
+    }
+
+    static byte[] frame(JournalRecord record) {
+        byte[] payload = payload(record).getBytes(StandardCharsets.US_ASCII);
+        String head = payload.length + " " + HEX.toHexDigits((int) crc(payload, 0, payload.length)) + " ";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[headBytes.length + payload.length + 1];
+        System.arraycopy(headBytes, 0, frame, 0, headBytes.length);
+        System.arraycopy(payload, 0, frame, headBytes.length, payload.length);
+        frame[frame.length - 1] = '\n';
+        return frame;
+    }
+
+    static String payload(JournalRecord record) {
+        return switch (record) {
+            case Header h -> "H " + h.kind() + " " + h.version() + " " + h.generation();
+            case Allocated a -> "A " + a.at().toEpochMilli() + " " + a.key().containerId() + " " + a.key().ifName()
+                    + " " + a.pool() + " " + String.join(",", a.addresses().stream().map(Addresses::text).toList());
+            case Released r -> "R " + r.at().toEpochMilli() + " " + r.key().containerId() + " " + r.key().ifName();
+            case Quarantined q -> "Q " + q.releasedAt().toEpochMilli() + " " + Addresses.text(q.address());
+            case Cursor c -> "C " + c.pool() + " " + Addresses.text(c.address());
+            case End e -> "E " + e.count();
+        };
+    }
+
+    /** Parses a payload whose CRC matched; a failure here means a bug or a foreign file, not a torn write. */
+    static JournalRecord parse(String payload) {
+        String[] t = payload.split(" ", -1);
+        try {
+            return switch (t[0]) {
+                case "H" -> {
+                    arity(t, 4);
+                    yield new Header(t[1], Integer.parseInt(t[2]), Long.parseLong(t[3]));
+                }
+                case "A" -> {
+                    arity(t, 6);
+                    List<IPAddress> addresses = new ArrayList<>();
+                    for (String a : t[5].split(",", -1)) {
+                        addresses.add(Addresses.parse(a));
+                    }
+                    yield new Allocated(AttachmentKey.of(t[2], t[3]), pool(t[4]), addresses, millis(t[1]));
+                }
+                case "R" -> {
+                    arity(t, 4);
+                    yield new Released(AttachmentKey.of(t[2], t[3]), millis(t[1]));
+                }
+                case "Q" -> {
+                    arity(t, 3);
+                    yield new Quarantined(Addresses.parse(t[2]), millis(t[1]));
+                }
+                case "C" -> {
+                    arity(t, 3);
+                    yield new Cursor(pool(t[1]), Addresses.parse(t[2]));
+                }
+                case "E" -> {
+                    arity(t, 2);
+                    yield new End(Long.parseLong(t[1]));
+                }
+                default -> throw new IllegalArgumentException("unknown record type \"" + t[0] + "\"");
+            };
+        } catch (IpamException | NumberFormatException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the frame at {@code offset}: its payload and where the next frame starts, or why it is not a frame.
+     * {@link Frame.Incomplete} means the bytes stop before the frame does, which is what a crash mid-write leaves.
+     */
+    static Frame read(byte[] data, int offset) {
+        int i = offset;
+        long length = 0;
+        int digits = 0;
+        while (i < data.length && data[i] >= '0' && data[i] <= '9' && digits < 6) {
+            length = length * 10 + (data[i++] - '0');
+            digits++;
+        }
+        if (i == data.length) {
+            return new Frame.Incomplete();
+        }
+        if (digits == 0 || data[i] != ' ' || length > MAX_PAYLOAD) {
+            return new Frame.Bad("no record header");
+        }
+        int crcAt = i + 1;
+        int payloadAt = crcAt + 9;
+        long end = (long) payloadAt + length + 1;
+        if (end > data.length) {
+            return new Frame.Incomplete();
+        }
+        if (data[payloadAt - 1] != ' ' || data[(int) end - 1] != '\n') {
+            return new Frame.Bad("record framing is broken");
+        }
+        int stored;
+        try {
+            stored = HexFormat.fromHexDigits(new String(data, crcAt, 8, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            return new Frame.Bad("the checksum field is not hex");
+        }
+        if ((int) crc(data, payloadAt, (int) length) != stored) {
+            return new Frame.Bad("checksum mismatch");
+        }
+        return new Frame.Ok(new String(data, payloadAt, (int) length, StandardCharsets.US_ASCII), (int) end);
+    }
+
+    sealed interface Frame {
+        record Ok(String payload, int next) implements Frame {
+        }
+
+        record Incomplete() implements Frame {
+        }
+
+        record Bad(String why) implements Frame {
+        }
+    }
+
+    private static long crc(byte[] data, int from, int length) {
+        CRC32C c = new CRC32C();
+        c.update(data, from, length);
+        return c.getValue();
+    }
+
+    private static Instant millis(String text) {
+        return Instant.ofEpochMilli(Long.parseLong(text));
+    }
+
+    private static String pool(String name) {
+        Pool.requireName(name);
+        return name;
+    }
+
+    private static void arity(String[] tokens, int n) {
+        if (tokens.length != n) {
+            throw new IllegalArgumentException("record \"" + tokens[0] + "\" needs " + n + " fields, has "
+                    + tokens.length);
+        }
+    }
+}

@@ -1,0 +1,14 @@
+package dev.podnet.ipam;
+
+/** One address of one range, by offset: the unit the allocator takes, frees and quarantines. */
+record Slot(RangeState range, long offset) {
+
+    AssignedAddress assigned() {
+        return range.assigned(offset);
+    }
+
+    @Override
+    public String toString() {
+        return Addresses.text(range.addressAt(offset));
+    }
+}
