@@ -29,8 +29,8 @@ import java.util.logging.Logger;
  * may ask for addresses.
  */
 public final class LineServer implements AutoCloseable {
-    /** Longest request line accepted; a longer one gets an error and the connection is closed. */
-    public static final int MAX_LINE = 64 * 1024;
+    /** Longest request line accepted (a GC list of a busy node is long); a longer one gets an error and the connection is closed. */
+    public static final int MAX_LINE = 1 << 20;
     private static final int BACKLOG = 4096;
     private static final Logger LOG = Logger.getLogger(LineServer.class.getName());
 

@@ -88,7 +88,7 @@ class LineServerTest {
         Path socket = dir.resolve("agent.sock");
         try (LineServer server = new LineServer(socket, s -> "ok", s -> "err:" + s)) {
             assertThat(ask(socket, "x".repeat(LineServer.MAX_LINE + 10)))
-                    .isEqualTo("err:request longer than 65536 bytes|");
+                    .isEqualTo("err:request longer than 1048576 bytes|");
             assertThat(ask(socket, "small")).isEqualTo("ok|");
         }
     }

@@ -89,8 +89,9 @@ public final class AgentWire {
         }
     }
 
+    /** Requests may be as long as a plugin's stdin allows: a GC list of a busy node passes 64 KiB. */
     public static AgentRequest decodeRequest(byte[] line) {
-        try (JsonIn in = open(line, MAX_LINE_BYTES)) {
+        try (JsonIn in = open(line, MAX_ALLOWED_LINE_BYTES)) {
             String op = null;
             String containerId = null;
             String ifName = null;
