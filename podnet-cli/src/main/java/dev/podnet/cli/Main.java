@@ -40,10 +40,10 @@ public final class Main {
                 return EXIT_BAD_INPUT;
             }
             if (e instanceof InvalidInputException) {
-                cmd.getErr().println("podnet " + cmd.getCommandName() + ": " + e.getMessage());
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return EXIT_BAD_INPUT;
             }
-            cmd.getErr().println("podnet " + cmd.getCommandName() + ": internal error: " + e);
+            cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e);
             if (System.getenv("PODNET_DEBUG") != null) {
                 e.printStackTrace(cmd.getErr());
             } else {

@@ -69,7 +69,7 @@ class MainTest {
         assertThat(run("maxpods", "m5.large", "--mode", "prefixes").status()).isEqualTo(2);
         Run yaml = run("cidr", "check", "--vpc-cidr", "10.0.0.0/16", "--add", "100.64.0.0/16", "-o", "yaml");
         assertThat(yaml.status()).isEqualTo(2);
-        assertThat(yaml.err()).isEqualTo("podnet check: --output yaml is not supported here; use text or json\n");
+        assertThat(yaml.err()).isEqualTo("podnet cidr check: --output yaml is not supported here; use text or json\n");
     }
 
     @Test
