@@ -12,6 +12,7 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -24,7 +25,9 @@ import sun.misc.Signal;
         description = {"Run the node agent in the foreground: IPAM on a unix socket for the podnet-ipam plugin.", "",
                 "Allocations are journaled and forced to disk before each answer, so a crash loses none.",
                 "Logs go to stderr; SIGTERM or SIGINT stops it cleanly (exit status 0).",
-                "Flags override the --config file, a YAML map with the same names in camelCase",
+                "Settings come from flags, else the environment (PODNET_SOCKET, PODNET_STATE_DIR, PODNET_METRICS_LISTEN,",
+                "PODNET_INTROSPECTION_LISTEN, PODNET_QUARANTINE_SECONDS, PODNET_POOLS=NAME=CIDR[,CIDR6][;NAME=...]),",
+                "else the --config file, a YAML map with the same names in camelCase",
                 "(socket, stateDir, metricsListen, introspectionListen, quarantineSeconds, pools: [NAME=CIDR,...])."},
         footer = {"", "Examples:",
                 "  podnet agent --pool default=10.244.1.0/24 --metrics-listen 127.0.0.1:61678",
@@ -61,7 +64,7 @@ final class AgentCommand implements Callable<Integer> {
 
     @Override
     public Integer call() throws IOException, InterruptedException {
-        AgentConfig settings = settings();
+        AgentConfig settings = settings(System.getenv());
         try (Agent agent = Agent.start(settings, InstantSource.system())) {
             for (String name : List.of("TERM", "INT")) {
                 Signal.handle(new Signal(name), s -> agent.close());
@@ -76,17 +79,39 @@ final class AgentCommand implements Callable<Integer> {
         return 0;
     }
 
-    AgentConfig settings() {
+    AgentConfig settings(Map<String, String> env) {
         AgentFile file = config == null ? new AgentFile(null, null, null, null, null, null) : read(config);
-        List<String> poolSpecs = !pools.isEmpty() ? pools : file.pools() == null ? List.of() : file.pools();
-        int quarantine = quarantineSeconds != null ? quarantineSeconds
-                : file.quarantineSeconds() != null ? file.quarantineSeconds() : 30;
+        List<String> envPools = env.containsKey("PODNET_POOLS") ? List.of(env.get("PODNET_POOLS").split(";")) : null;
+        List<String> poolSpecs = first(pools.isEmpty() ? null : pools, envPools, file.pools());
+        String quarantine = first(quarantineSeconds == null ? null : quarantineSeconds.toString(),
+                env.get("PODNET_QUARANTINE_SECONDS"), file.quarantineSeconds() == null ? null : file.quarantineSeconds().toString());
         return new AgentConfig(
-                socket != null ? socket : file.socket() != null ? Path.of(file.socket()) : AgentConfig.DEFAULT_SOCKET,
-                stateDir != null ? stateDir : file.stateDir() != null ? Path.of(file.stateDir()) : AgentConfig.DEFAULT_STATE_DIR,
-                Optional.ofNullable(metricsListen != null ? metricsListen : file.metricsListen()),
-                Optional.ofNullable(introspectionListen != null ? introspectionListen : file.introspectionListen()),
-                poolSpecs.stream().map(AgentConfig::parsePool).toList(), Duration.ofSeconds(quarantine));
+                Path.of(first(socket == null ? null : socket.toString(), env.get("PODNET_SOCKET"), file.socket(),
+                        AgentConfig.DEFAULT_SOCKET.toString())),
+                Path.of(first(stateDir == null ? null : stateDir.toString(), env.get("PODNET_STATE_DIR"), file.stateDir(),
+                        AgentConfig.DEFAULT_STATE_DIR.toString())),
+                Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
+                Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
+                (poolSpecs == null ? List.<String>of() : poolSpecs).stream().map(AgentConfig::parsePool).toList(),
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)));
+    }
+
+    @SafeVarargs
+    private static <T> T first(T... candidates) {
+        for (T c : candidates) {
+            if (c != null) {
+                return c;
+            }
+        }
+        return null;
+    }
+
+    private static long seconds(String text) {
+        try {
+            return Long.parseLong(text.strip());
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException("the quarantine must be a whole number of seconds, got \"" + text + "\"");
+        }
     }
 
     private static AgentFile read(Path file) {

@@ -73,6 +73,37 @@ class MainTest {
     }
 
     @Test
+    void agentSettingsAreValidatedBeforeAnythingStarts(@TempDir Path tmp) throws Exception {
+        Run noPool = run("agent", "--socket", tmp.resolve("a.sock").toString(), "--state-dir", tmp.toString());
+        assertThat(noPool.status()).isEqualTo(2);
+        assertThat(noPool.err()).isEqualTo("podnet agent: no pool: give at least one --pool NAME=CIDR[,CIDR6]\n");
+        Run badPool = run("agent", "--pool", "default=10.0.0.1/24", "--state-dir", tmp.toString());
+        assertThat(badPool.err()).startsWith("podnet agent: --pool \"default=10.0.0.1/24\": ").contains("host bits");
+        assertThat(run("agent", "--pool", "x=10.0.0.0/24", "--metrics-listen", "0.0.0.0:9100",
+                "--socket", tmp.resolve("b.sock").toString(), "--state-dir", tmp.resolve("s").toString()).err())
+                .contains("not a loopback address");
+        Path config = tmp.resolve("agent.yaml");
+        Files.writeString(config, "pools: [default=10.0.0.0/24]\nsokcet: /tmp/x\n");
+        Run badKey = run("agent", "--config", config.toString());
+        assertThat(badKey.status()).isEqualTo(2);
+        assertThat(badKey.err()).startsWith("podnet agent: " + config + ": Unrecognized field \"sokcet\"");
+        assertThat(tmp.resolve("a.sock")).doesNotExist();
+    }
+
+    @Test
+    void agentSettingsComeFromFlagsThenEnvironmentThenFile(@TempDir Path tmp) throws Exception {
+        Path config = tmp.resolve("agent.yaml");
+        Files.writeString(config, "socket: /file.sock\nstateDir: /file-state\npools: [file=10.1.0.0/24]\nquarantineSeconds: 5\n");
+        AgentCommand command = new AgentCommand();
+        new picocli.CommandLine(command).parseArgs("--config", config.toString(), "--state-dir", "/flag-state");
+        var settings = command.settings(java.util.Map.of("PODNET_SOCKET", "/env.sock", "PODNET_POOLS", "a=10.2.0.0/24;b=10.3.0.0/24"));
+        assertThat(settings.socket()).isEqualTo(Path.of("/env.sock"));
+        assertThat(settings.stateDir()).isEqualTo(Path.of("/flag-state"));
+        assertThat(settings.pools()).extracting(dev.podnet.ipam.Pool::name).containsExactly("a", "b");
+        assertThat(settings.quarantine()).isEqualTo(java.time.Duration.ofSeconds(5));
+    }
+
+    @Test
     void subnetCalcVerdictAndExitStatus() {
         Run fits = run("subnet-calc", "--subnet", "10.0.0.0/24", "--node", "m5.large:8:20");
         assertThat(fits.status()).isZero();
