@@ -11,7 +11,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
-import java.util.Set;
+import java.util.SequencedSet;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.extension.AfterEachCallback;
@@ -38,7 +38,7 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final String prefix;
-    private final Set<String> created = new LinkedHashSet<>();
+    private final SequencedSet<String> created = new LinkedHashSet<>();
 
     Netns() {
         StringBuilder p = new StringBuilder("pn");
@@ -111,15 +111,14 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
     String add(String name) {
         String full = prefix + "-" + name;
         if (!full.matches("[a-z0-9-]{1,40}")) {
-            throw new IllegalArgumentException("namespace name \"" + name + "\": use up to 30 of a-z, 0-9 and -");
+            throw new IllegalArgumentException("namespace name \"" + name + "\": use up to 31 of a-z, 0-9 and -");
         }
         if (created.contains(full)) {
             throw new IllegalArgumentException("namespace " + full + " exists already");
         }
-        List<String> command = List.of("ip", "netns", "add", full);
-        Processes.run(command, IP_TIMEOUT).requireSuccess(command);
+        Processes.run(List.of("ip", "netns", "add", full), IP_TIMEOUT).requireSuccess("ip netns add " + full);
         created.add(full);
-        ip(full, "link", "set", "lo", "up").requireSuccess(List.of("ip", "-n", full, "link", "set", "lo", "up"));
+        ipOk(full, "link", "set", "lo", "up");
         return full;
     }
 
@@ -148,9 +147,12 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
 
     /** As {@link #ip}, failing the test unless it succeeds. */
     Processes.Result ipOk(String ns, String... args) {
-        List<String> full = new ArrayList<>(List.of("ip", "-n", ns));
-        full.addAll(List.of(args));
-        return ip(ns, args).requireSuccess(full);
+        return ip(ns, args).requireSuccess("ip -n " + ns + " " + String.join(" ", args));
+    }
+
+    /** As {@link #exec(String, String...)}, failing the test unless the command succeeds. */
+    Processes.Result execOk(String ns, String... command) {
+        return exec(ns, command).requireSuccess("ip netns exec " + ns + " " + String.join(" ", command));
     }
 
     /** One address of an interface, from {@code ip -j addr}. */

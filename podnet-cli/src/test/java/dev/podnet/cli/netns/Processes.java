@@ -16,10 +16,10 @@ import java.util.concurrent.TimeUnit;
 final class Processes {
     /** The outcome of one command. */
     record Result(int exit, String out, String err) {
-        Result requireSuccess(List<String> command) {
+        /** @param what the command, for the failure message */
+        Result requireSuccess(String what) {
             if (exit != 0) {
-                throw new AssertionError(String.join(" ", command) + " exited " + exit
-                        + "\nstdout: " + out + "\nstderr: " + err);
+                throw new AssertionError(what + " exited " + exit + "\nstdout: " + out + "\nstderr: " + err);
             }
             return this;
         }
@@ -45,7 +45,7 @@ final class Processes {
             Path in = Files.writeString(dir.resolve("stdin"), stdin);
             Path out = dir.resolve("stdout");
             Path err = dir.resolve("stderr");
-            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in).redirectOutput(out).redirectError(err);
+            ProcessBuilder builder = new ProcessBuilder(command).redirectInput(in.toFile()).redirectOutput(out.toFile()).redirectError(err.toFile());
             builder.environment().putAll(env);
             Process process = builder.start();
             if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
