@@ -10,7 +10,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * Every pool's ranges, every allocation and the quarantine, in memory. Not thread-safe: {@link Ipam} calls it
@@ -30,7 +29,8 @@ final class AllocatorState {
     private final Map<String, List<RangeSet>> pools = new LinkedHashMap<>();
     private final List<RangeSet> allSets = new ArrayList<>();
     /** Sorted, so that everything of one container is one contiguous run and listings are stable. */
-    private final TreeMap<AttachmentKey, Held> held = new TreeMap<>();
+    /** A hash map: ADD and DEL look a key up several times, and ordering is only wanted when listing. */
+    private final Map<AttachmentKey, Held> held = new HashMap<>();
     private final Map<Slot, AttachmentKey> owners = new HashMap<>();
     private final Quarantine quarantine;
 
@@ -49,7 +49,7 @@ final class AllocatorState {
     }
 
     List<Allocation> allocations() {
-        return held.values().stream().map(Held::allocation).toList();
+        return held.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getValue().allocation()).toList();
     }
 
     Outcome allocate(AllocationRequest request, Instant now) {
@@ -107,18 +107,11 @@ final class AllocatorState {
 
     /** Keys of every attachment of one container. */
     List<AttachmentKey> keysOf(String containerId) {
-        List<AttachmentKey> keys = new ArrayList<>();
-        for (AttachmentKey k : held.tailMap(new AttachmentKey(containerId, "!"), true).keySet()) {
-            if (!k.containerId().equals(containerId)) {
-                break;
-            }
-            keys.add(k);
-        }
-        return keys;
+        return held.keySet().stream().filter(k -> k.containerId().equals(containerId)).sorted().toList();
     }
 
     List<AttachmentKey> keys() {
-        return List.copyOf(held.keySet());
+        return held.keySet().stream().sorted().toList();
     }
 
     List<PoolStatus> status(Instant now) {
@@ -200,7 +193,7 @@ final class AllocatorState {
 
     /** Everything a snapshot must hold for replay to rebuild this state. */
     void writeSnapshot(SnapshotSink sink) {
-        held.values().forEach(h -> sink.allocated(h.allocation()));
+        allocations().forEach(sink::allocated);
         quarantine.entries().forEach(e -> sink.quarantined(e.slot().range().addressAt(e.slot().offset()),
                 e.releasedAt()));
         for (RangeSet set : allSets) {
