@@ -196,8 +196,7 @@ public final class AgentRoundTrip {
         try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
              OutputStream out = Channels.newOutputStream(channel);
              InputStream in = new BufferedInputStream(Channels.newInputStream(channel))) {
-            out.write(AgentWire.encode(request));
-            out.write('\n');
+            out.write(AgentWire.encode(request)); // one line, newline included
             out.flush();
             return AgentWire.readLine(in);
         } catch (IOException e) {

@@ -2,23 +2,18 @@ package dev.podnet.agent;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.api.AgentClient;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.AgentWire;
 import dev.podnet.api.Attachment;
 import dev.podnet.api.CniException;
 import dev.podnet.api.CniResult;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
 import java.net.URI;
-import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -44,14 +39,7 @@ class AgentTest {
     }
 
     static AgentReply ask(Path socket, AgentRequest request) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-             OutputStream out = Channels.newOutputStream(ch);
-             InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
-            out.write(AgentWire.encode(request));
-            out.write('\n');
-            out.flush();
-            return AgentWire.decodeReply(AgentWire.readLine(in, AgentWire.MAX_ALLOWED_LINE_BYTES));
-        }
+        return AgentClient.ask(socket, request, AgentWire.MAX_ALLOWED_LINE_BYTES, Duration.ofSeconds(60));
     }
 
     private static CniResult added(AgentReply reply) {

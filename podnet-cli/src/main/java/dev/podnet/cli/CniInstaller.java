@@ -37,9 +37,9 @@ final class CniInstaller {
         Path libDir = dir.resolve(PLUGIN + ".d");
         Files.createDirectories(libDir);
         List<String> classpath = new ArrayList<>();
-        for (Path jar : pluginJars()) {
-            Path target = libDir.resolve(jar.getFileName());
-            Files.copy(jar, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+        for (Path entry : pluginClasspath()) {
+            Path target = libDir.resolve(Files.isDirectory(entry) ? moduleOf(entry) + "-classes" : entry.getFileName().toString());
+            copy(entry, target);
             classpath.add(target.toString());
         }
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
@@ -62,20 +62,48 @@ final class CniInstaller {
         return new Installed(launcher, cache, cached);
     }
 
-    /** The jars of this podnet's own classpath that the plugin needs. */
-    private static List<Path> pluginJars() {
+    /**
+     * The entries of this podnet's own classpath that the plugin needs: jars when podnet runs from its build, or a
+     * module's {@code target/classes} directory when a test runs in Maven's reactor before packaging (the plugin
+     * then works, but the JVM cannot build an AOT cache from directories).
+     */
+    private static List<Path> pluginClasspath() {
         List<Path> all = Arrays.stream(System.getProperty("java.class.path").split(File.pathSeparator))
                 .map(Path::of).toList();
         List<Path> chosen = new ArrayList<>();
         for (String name : JARS) {
-            Path jar = all.stream().filter(p -> p.getFileName().toString().startsWith(name + "-")
-                            || p.getFileName().toString().equals(name + ".jar")).findFirst()
-                    .filter(p -> p.toString().endsWith(".jar"))
+            Path entry = all.stream().filter(p -> p.getFileName().toString().startsWith(name + "-")
+                            && p.toString().endsWith(".jar") || Files.isDirectory(p) && name.equals(moduleOf(p)))
+                    .findFirst()
                     .orElseThrow(() -> new IllegalStateException("podnet's classpath has no " + name
                             + " jar; run podnet through bin/podnet, which builds it"));
-            chosen.add(jar);
+            chosen.add(entry);
         }
         return chosen;
+    }
+
+    /** {@code podnet-cni} for {@code .../podnet-cni/target/classes}; empty for other directories. */
+    private static String moduleOf(Path classesDir) {
+        Path target = classesDir.getParent();
+        return classesDir.endsWith("classes") && target != null && target.endsWith("target") && target.getParent() != null
+                ? target.getParent().getFileName().toString() : "";
+    }
+
+    private static void copy(Path from, Path to) throws IOException {
+        if (!Files.isDirectory(from)) {
+            Files.copy(from, to, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.COPY_ATTRIBUTES);
+            return;
+        }
+        try (var files = Files.walk(from)) {
+            for (Path p : files.toList()) {
+                Path dest = to.resolve(from.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(dest);
+                } else {
+                    Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
+                }
+            }
+        }
     }
 
     /** Runs the plugin's training workload once so the JVM writes the AOT cache (JEP 483/514); false if it could not. */

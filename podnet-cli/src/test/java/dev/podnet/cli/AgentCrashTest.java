@@ -2,20 +2,16 @@ package dev.podnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.podnet.api.AgentClient;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.AgentWire;
 import dev.podnet.api.Attachment;
 import dev.podnet.api.CniResult;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -175,17 +171,6 @@ class AgentCrashTest {
     }
 
     static AgentReply ask(Path socket, AgentRequest request) throws IOException {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(socket));
-             OutputStream out = Channels.newOutputStream(ch);
-             InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
-            out.write(AgentWire.encode(request));
-            out.write('\n');
-            out.flush();
-            byte[] line = AgentWire.readLine(in, AgentWire.MAX_ALLOWED_LINE_BYTES);
-            if (line == null) {
-                throw new IOException("no answer");
-            }
-            return AgentWire.decodeReply(line, AgentWire.MAX_ALLOWED_LINE_BYTES);
-        }
+        return AgentClient.ask(socket, request, AgentWire.MAX_ALLOWED_LINE_BYTES, Duration.ofSeconds(60));
     }
 }

@@ -1,5 +1,6 @@
 package dev.podnet.cni;
 
+import dev.podnet.api.AgentClient;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.AgentWire;
@@ -7,13 +8,7 @@ import dev.podnet.api.CniEnv;
 import dev.podnet.api.CniException;
 import dev.podnet.api.CniResult;
 import dev.podnet.api.NetConf;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 
@@ -86,38 +81,10 @@ final class AgentBackend implements Backend {
     }
 
     private AgentReply ask(AgentRequest request, int unreachableCode) {
-        SocketChannel channel;
         try {
-            channel = SocketChannel.open(UnixDomainSocketAddress.of(socket));
+            return AgentClient.ask(socket, request, AgentWire.MAX_LINE_BYTES, TIMEOUT);
         } catch (IOException e) {
-            throw new CniException(unreachableCode, "the podnet agent is not reachable",
-                    socket + ": " + e.getMessage());
-        }
-        // Blocking unix sockets have no read timeout; closing the channel from a timer ends a stuck read.
-        Thread watchdog = Thread.ofVirtual().start(() -> {
-            try {
-                Thread.sleep(TIMEOUT);
-                channel.close();
-            } catch (InterruptedException | IOException ignored) {
-                // answered in time, or already closed
-            }
-        });
-        try (channel; OutputStream out = Channels.newOutputStream(channel);
-             InputStream in = new BufferedInputStream(Channels.newInputStream(channel))) {
-            out.write(AgentWire.encode(request));
-            out.write('\n');
-            out.flush();
-            byte[] line = AgentWire.readLine(in);
-            if (line == null) {
-                throw new CniException(unreachableCode, "the podnet agent closed the connection without answering",
-                        socket.toString());
-            }
-            return AgentWire.decodeReply(line);
-        } catch (IOException e) {
-            throw new CniException(unreachableCode, "the podnet agent did not answer",
-                    socket + ": " + e.getMessage());
-        } finally {
-            watchdog.interrupt();
+            throw new CniException(unreachableCode, "the podnet agent is not reachable", socket + ": " + e.getMessage());
         }
     }
 }

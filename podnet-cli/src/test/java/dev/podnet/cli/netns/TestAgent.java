@@ -2,16 +2,11 @@ package dev.podnet.cli.netns;
 
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
+import dev.podnet.api.AgentClient;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.AgentWire;
-import java.io.BufferedInputStream;
 import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -47,18 +42,12 @@ final class TestAgent implements AutoCloseable {
 
     /** The agent's answer to {@code status}, asked over its socket as {@code podnet ipam status} does. */
     AgentReply.Status status() throws IOException {
-        try (SocketChannel ch = SocketChannel.open(UnixDomainSocketAddress.of(config.socket()));
-             OutputStream out = Channels.newOutputStream(ch);
-             InputStream in = new BufferedInputStream(Channels.newInputStream(ch))) {
-            out.write(AgentWire.encode(AgentRequest.status()));
-            out.flush();
-            AgentReply reply = AgentWire.decodeReply(AgentWire.readLine(in, AgentWire.MAX_ALLOWED_LINE_BYTES),
-                    AgentWire.MAX_ALLOWED_LINE_BYTES);
-            if (!(reply instanceof AgentReply.Status status)) {
-                throw new AssertionError("the agent answered status with " + reply);
-            }
-            return status;
+        AgentReply reply = AgentClient.ask(config.socket(), AgentRequest.status(), AgentWire.MAX_ALLOWED_LINE_BYTES,
+                java.time.Duration.ofSeconds(60));
+        if (!(reply instanceof AgentReply.Status status)) {
+            throw new AssertionError("the agent answered status with " + reply);
         }
+        return status;
     }
 
     /** The addresses (with prefix length) the agent holds for {@code containerId}. */
