@@ -27,7 +27,7 @@ public final class Agent implements AutoCloseable {
         ipam = Ipam.open(config.stateDir(), config.pools(), clock,
                 IpamOptions.builder().quarantine(config.quarantine()).build());
         try {
-            AgentMetrics metrics = new AgentMetrics(() -> ipam.status().pools().stream()
+            AgentMetrics metrics = new AgentMetrics(() -> ipam.poolStatus().stream()
                     .map(p -> {
                         AgentReply.PoolStatus c = AgentService.counts(p);
                         return new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined());

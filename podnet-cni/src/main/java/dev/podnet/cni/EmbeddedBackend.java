@@ -9,7 +9,6 @@ import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.IpamOptions;
-import dev.podnet.ipam.IpamStatus;
 import dev.podnet.ipam.PoolStatus;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -64,8 +63,7 @@ final class EmbeddedBackend implements Backend {
 
     @Override
     public void status(NetConf conf) {
-        IpamStatus status = withIpam(conf, Ipam::status);
-        for (PoolStatus p : status.pools()) {
+        for (PoolStatus p : withIpam(conf, Ipam::poolStatus)) {
             if (p.pool().equals(pool) && (exhausted(p.ipv4()) || exhausted(p.ipv6()))) {
                 throw new CniException(CniException.PLUGIN_NOT_AVAILABLE, "no free address",
                         "pool " + pool + " is exhausted");

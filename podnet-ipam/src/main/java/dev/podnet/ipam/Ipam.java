@@ -156,6 +156,11 @@ public final class Ipam implements AutoCloseable {
         return change(now -> new Change<>(new IpamStatus(state.status(now), state.allocations()), List.of()));
     }
 
+    /** The pools' counts alone: cheap enough for every metrics scrape, unlike {@link #status()}'s full listing. */
+    public List<PoolStatus> poolStatus() {
+        return change(now -> new Change<>(state.status(now), List.of()));
+    }
+
     public JournalStats journalStats() {
         return new JournalStats(records.get(), fsyncs.get(), journal.size(), compactions.get());
     }
