@@ -2,17 +2,12 @@ package dev.podnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.podnet.api.AgentClient;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
-import dev.podnet.api.AgentWire;
 import dev.podnet.api.Attachment;
 import dev.podnet.api.CniResult;
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
@@ -35,6 +30,7 @@ import org.junit.jupiter.api.io.TempDir;
 @Tag("crash")
 class AgentCrashTest {
     private static final int REQUESTS = 1_000;
+    private static final String POOL = "crash=10.66.0.0/16";
 
     @TempDir
     Path dir;
@@ -49,9 +45,9 @@ class AgentCrashTest {
         Map<String, Set<String>> live = new HashMap<>();   // acknowledged and not released: must survive
         int killedWithRequestsInFlight = 0;
         for (int round = 0; round < rounds; round++) {
-            Process agent = startAgent(socket);
+            Process agent = AgentProcess.start(dir, socket, POOL, "--quarantine", "0");
             try {
-                awaitSocket(socket, agent);
+                AgentProcess.awaitAnswer(socket, agent);
                 Map<String, Set<String>> acked = new ConcurrentHashMap<>();
                 Set<String> released = ConcurrentHashMap.newKeySet();
                 Set<String> unsure = ConcurrentHashMap.newKeySet();
@@ -80,9 +76,9 @@ class AgentCrashTest {
                 // checked for being whole if present, and the runtime's GC below settles them.
                 Set<String> undecided = new HashSet<>(unsure);
                 undecided.retainAll(live.keySet());
-                agent = startAgent(socket);
-                awaitSocket(socket, agent);
-                AgentReply.Status status = status(socket);
+                agent = AgentProcess.start(dir, socket, POOL, "--quarantine", "0");
+                AgentProcess.awaitAnswer(socket, agent);
+                AgentReply.Status status = AgentProcess.status(socket);
                 Map<String, String> holder = new HashMap<>();
                 for (AgentReply.Allocation a : status.allocations()) {
                     String previous = holder.put(a.address(), a.containerId());
@@ -104,8 +100,8 @@ class AgentCrashTest {
                 // What the agent holds beyond the acknowledged set is in-flight work the runtime never saw succeed;
                 // its GC, with the runtime's list, gives it back.
                 List<Attachment> valid = live.keySet().stream().map(id -> new Attachment(id, "eth0")).toList();
-                assertThat(ask(socket, AgentRequest.gc(null, valid))).isInstanceOf(AgentReply.Success.class);
-                AgentReply.Status after = status(socket);
+                assertThat(AgentProcess.ask(socket, AgentRequest.gc(null, valid))).isInstanceOf(AgentReply.Success.class);
+                AgentReply.Status after = AgentProcess.status(socket);
                 assertThat(after.allocations()).extracting(AgentReply.Allocation::containerId).containsOnlyOnceElementsOf(
                         after.allocations().stream().map(AgentReply.Allocation::containerId).distinct().toList());
                 assertThat(after.allocations().stream().map(AgentReply.Allocation::containerId).distinct().sorted().toList())
@@ -125,52 +121,17 @@ class AgentCrashTest {
     private static void churn(Path socket, String id, boolean delete, Map<String, Set<String>> acked,
                               Set<String> released, Set<String> unsure) {
         try {
-            AgentReply add = ask(socket, AgentRequest.add(id, "eth0", "/var/run/netns/" + id, null, List.of(), Map.of()));
+            AgentReply add = AgentProcess.ask(socket, AgentRequest.add(id, "eth0", "/var/run/netns/" + id, null, List.of(), Map.of()));
             if (add instanceof AgentReply.Success s && s.result() != null) {
                 Set<String> addresses = new HashSet<>();
                 s.result().ips().stream().map(CniResult.IpConfig::address).forEach(addresses::add);
                 acked.put(id, addresses);
-                if (delete && ask(socket, AgentRequest.del(id, "eth0", "/n", null, Map.of())) instanceof AgentReply.Success) {
+                if (delete && AgentProcess.ask(socket, AgentRequest.del(id, "eth0", "/n", null, Map.of())) instanceof AgentReply.Success) {
                     released.add(id);
                 }
             }
         } catch (IOException | RuntimeException e) {
             unsure.add(id); // the agent died before answering: the runtime would retry or GC it
         }
-    }
-
-    private Process startAgent(Path socket) throws IOException {
-        String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-        return new ProcessBuilder(java, "-cp", System.getProperty("java.class.path"), "dev.podnet.cli.Main", "agent",
-                "--socket", socket.toString(), "--state-dir", dir.resolve("state").toString(),
-                "--pool", "crash=10.66.0.0/16", "--quarantine", "0")
-                .redirectErrorStream(true).redirectOutput(dir.resolve("agent.log").toFile()).start();
-    }
-
-    /** Bounded wait for the restarted agent to answer (replaying the journal takes a moment). */
-    private static void awaitSocket(Path socket, Process agent) throws Exception {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        while (System.nanoTime() < deadline) {
-            assertThat(agent.isAlive()).as("agent exited early").isTrue();
-            if (Files.exists(socket)) {
-                try {
-                    status(socket);
-                    return;
-                } catch (IOException e) {
-                    // not listening yet
-                }
-            }
-            Thread.onSpinWait();
-            Thread.yield();
-        }
-        throw new AssertionError("the agent did not answer on " + socket + " within 60 s");
-    }
-
-    private static AgentReply.Status status(Path socket) throws IOException {
-        return (AgentReply.Status) ask(socket, AgentRequest.status());
-    }
-
-    static AgentReply ask(Path socket, AgentRequest request) throws IOException {
-        return AgentClient.ask(socket, request, AgentWire.MAX_ALLOWED_LINE_BYTES, Duration.ofSeconds(60));
     }
 }
