@@ -132,6 +132,19 @@ final class AllocatorState {
         return result;
     }
 
+    AddressUse use(IPAddress address, Instant now) {
+        quarantine.expire(now);
+        Slot slot = locate(Addresses.normalise(address));
+        if (slot == null) {
+            return new AddressUse.Unmanaged();
+        }
+        AttachmentKey owner = owners.get(slot);
+        if (owner != null) {
+            return new AddressUse.Held(owner);
+        }
+        return quarantine.contains(slot) ? AddressUse.quarantinedUntil(quarantine.until(slot)) : new AddressUse.Free();
+    }
+
     // ---- replay: the journal says it happened, so these check consistency instead of policy ----
 
     void replayAllocated(AttachmentKey key, String pool, List<IPAddress> addresses, Instant at) {

@@ -161,6 +161,12 @@ public final class Ipam implements AutoCloseable {
         return change(now -> new Change<>(state.status(now), List.of()));
     }
 
+    /** Whether {@code address} is held, in quarantine, free or not the engine's to hand out. */
+    public AddressUse use(inet.ipaddr.IPAddress address) {
+        Objects.requireNonNull(address, "address");
+        return change(now -> new Change<>(state.use(address, now), List.of()));
+    }
+
     public JournalStats journalStats() {
         return new JournalStats(records.get(), fsyncs.get(), journal.size(), compactions.get());
     }

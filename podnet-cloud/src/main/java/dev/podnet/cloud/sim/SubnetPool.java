@@ -1,0 +1,239 @@
+package dev.podnet.cloud.sim;
+
+import dev.podnet.cloud.CloudException;
+import dev.podnet.cloud.Ec2Error;
+import dev.podnet.cloud.Subnet;
+import dev.podnet.net.Cidr;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.OptionalLong;
+import java.util.Random;
+
+/**
+ * The addresses of one subnet: which are reserved, taken singly (and by which ENI), or taken as part of a /28
+ * prefix; and which IPv6 /80 prefixes of its /64 are delegated. Single addresses are drawn at random among the free
+ * ones, as EC2 does, which is what fragments a subnet so that no aligned /28 is left.
+ */
+final class SubnetPool {
+    /** EC2 reserves the network address, the next three (router, DNS, future use) and the last address. */
+    static final int RESERVED_AT_START = 4;
+    private static final int PREFIX_SIZE = 16;
+    private static final int IPV6_PREFIXES = 1 << 16;
+    /** Random draws before falling back to a scan: enough to stay scattered, bounded when the subnet is nearly full. */
+    private static final int PROBES = 8;
+
+    private final SubnetSpec spec;
+    private final String vpcId;
+    private final long base;
+    private final int size;
+    private final BitSet taken;
+    private final Map<Integer, String> addressOwner = new HashMap<>();
+    private final Map<Integer, String> prefixOwner = new HashMap<>();
+    private final Optional<Cidr> ipv6;
+    private final Map<Integer, String> ipv6PrefixOwner = new HashMap<>();
+
+    SubnetPool(SubnetSpec spec, String vpcId) {
+        this.spec = spec;
+        this.vpcId = vpcId;
+        String[] parts = spec.cidrBlock().split("/");
+        this.base = Ipv4.parse(parts[0]).orElseThrow();
+        this.size = 1 << (32 - Integer.parseInt(parts[1]));
+        this.taken = new BitSet(size);
+        taken.set(0, RESERVED_AT_START);
+        taken.set(size - 1);
+        this.ipv6 = spec.ipv6CidrBlock().map(Cidr::parse);
+    }
+
+    String id() {
+        return spec.id();
+    }
+
+    String vpcId() {
+        return vpcId;
+    }
+
+    String availabilityZone() {
+        return spec.availabilityZone();
+    }
+
+    boolean hasIpv6() {
+        return ipv6.isPresent();
+    }
+
+    long available() {
+        return size - taken.cardinality();
+    }
+
+    Subnet toSubnet() {
+        return new Subnet(spec.id(), vpcId, spec.availabilityZone(), spec.cidrBlock(), spec.ipv6CidrBlock(),
+                available(), spec.tags());
+    }
+
+    String address(int offset) {
+        return Ipv4.format(base + offset);
+    }
+
+    /** The offset of {@code address} in this subnet, if it lies inside it. */
+    OptionalInt offsetOf(long address) {
+        long offset = address - base;
+        return offset >= 0 && offset < size ? OptionalInt.of((int) offset) : OptionalInt.empty();
+    }
+
+    boolean reserved(int offset) {
+        return offset < RESERVED_AT_START || offset == size - 1;
+    }
+
+    /** The ENI holding this single address, if one does. */
+    Optional<String> ownerOf(int offset) {
+        return Optional.ofNullable(addressOwner.get(offset));
+    }
+
+    /** The ENI whose /28 prefix covers this address, if one does. */
+    Optional<String> prefixOwnerOf(int offset) {
+        return Optional.ofNullable(prefixOwner.get(offset / PREFIX_SIZE));
+    }
+
+    /** Takes {@code count} free addresses at random for {@code eniId}, or none if there are not enough. */
+    List<Integer> takeAddresses(int count, String eniId, Random random) {
+        if (available() < count) {
+            throw new CloudException(Ec2Error.INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET,
+                    "The specified subnet " + spec.id() + " does not have enough free addresses to satisfy the request.");
+        }
+        List<Integer> picked = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int offset = pickFree(random);
+            take(offset, eniId);
+            picked.add(offset);
+        }
+        return picked;
+    }
+
+    private int pickFree(Random random) {
+        for (int i = 0; i < PROBES; i++) {
+            int candidate = random.nextInt(size);
+            if (!taken.get(candidate)) {
+                return candidate;
+            }
+        }
+        int next = taken.nextClearBit(random.nextInt(size));
+        return next < size ? next : taken.nextClearBit(0);
+    }
+
+    void take(int offset, String eniId) {
+        taken.set(offset);
+        addressOwner.put(offset, eniId);
+    }
+
+    void release(int offset) {
+        taken.clear(offset);
+        addressOwner.remove(offset);
+    }
+
+    /** Hands a single address from one ENI to another (AllowReassignment). */
+    void reassign(int offset, String eniId) {
+        addressOwner.put(offset, eniId);
+    }
+
+    /**
+     * Takes {@code count} aligned /28 blocks whose 16 addresses are all free, chosen at random among those free;
+     * returns their block indexes.
+     */
+    List<Integer> takePrefixes(int count, String eniId, Random random) {
+        List<Integer> free = new ArrayList<>();
+        for (int block = 0; block < size / PREFIX_SIZE; block++) {
+            int start = block * PREFIX_SIZE;
+            int firstTaken = taken.nextSetBit(start);
+            if (firstTaken < 0 || firstTaken >= start + PREFIX_SIZE) {
+                free.add(block);
+            }
+        }
+        if (free.size() < count) {
+            if (available() == 0) {
+                throw new CloudException(Ec2Error.INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET,
+                        "The specified subnet " + spec.id() + " does not have enough free addresses to satisfy the request.");
+            }
+            throw new CloudException(Ec2Error.INSUFFICIENT_CIDR_BLOCKS,
+                    "The specified subnet " + spec.id() + " does not have enough free cidr blocks to satisfy the request.");
+        }
+        List<Integer> picked = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int block = free.remove(random.nextInt(free.size()));
+            taken.set(block * PREFIX_SIZE, (block + 1) * PREFIX_SIZE);
+            prefixOwner.put(block, eniId);
+            picked.add(block);
+        }
+        return picked;
+    }
+
+    void releasePrefix(int block) {
+        taken.clear(block * PREFIX_SIZE, (block + 1) * PREFIX_SIZE);
+        prefixOwner.remove(block);
+    }
+
+    String prefix(int block) {
+        return address(block * PREFIX_SIZE) + "/28";
+    }
+
+    /** The block index of a /28 prefix text inside this subnet, if it is one. */
+    OptionalInt blockOf(String prefix) {
+        String[] parts = prefix == null ? new String[0] : prefix.split("/", -1);
+        if (parts.length != 2 || !parts[1].equals("28")) {
+            return OptionalInt.empty();
+        }
+        OptionalLong address = Ipv4.parse(parts[0]);
+        OptionalInt offset = address.isPresent() ? offsetOf(address.getAsLong()) : OptionalInt.empty();
+        return offset.isPresent() && offset.getAsInt() % PREFIX_SIZE == 0
+                ? OptionalInt.of(offset.getAsInt() / PREFIX_SIZE) : OptionalInt.empty();
+    }
+
+    /** Takes {@code count} free /80 prefixes of the subnet's /64 at random; the first and last hold reserved addresses. */
+    List<Integer> takeIpv6Prefixes(int count, String eniId, Random random) {
+        int free = IPV6_PREFIXES - 2 - ipv6PrefixOwner.size();
+        if (free < count) {
+            throw new CloudException(Ec2Error.INSUFFICIENT_CIDR_BLOCKS,
+                    "The specified subnet " + spec.id() + " does not have enough free cidr blocks to satisfy the request.");
+        }
+        List<Integer> picked = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            int index = random.nextInt(1, IPV6_PREFIXES - 1);
+            while (ipv6PrefixOwner.containsKey(index)) {
+                index = index + 1 < IPV6_PREFIXES - 1 ? index + 1 : 1;
+            }
+            ipv6PrefixOwner.put(index, eniId);
+            picked.add(index);
+        }
+        return picked;
+    }
+
+    void releaseIpv6Prefix(int index) {
+        ipv6PrefixOwner.remove(index);
+    }
+
+    String ipv6Prefix(int index) {
+        return ipv6.orElseThrow().subnet(80, index).toString();
+    }
+
+    /** The index of an /80 prefix text inside this subnet's /64, if it is one. */
+    OptionalInt ipv6IndexOf(String prefix) {
+        if (ipv6.isEmpty()) {
+            return OptionalInt.empty();
+        }
+        Cidr parsed;
+        try {
+            parsed = Cidr.parse(prefix);
+        } catch (IllegalArgumentException e) {
+            return OptionalInt.empty();
+        }
+        if (parsed.isIpv4() || parsed.prefixLength() != 80 || !ipv6.get().contains(parsed)) {
+            return OptionalInt.empty();
+        }
+        int index = parsed.network().getLower().getValue()
+                .subtract(ipv6.get().network().getLower().getValue()).shiftRight(48).intValueExact();
+        return OptionalInt.of(index);
+    }
+}

@@ -1,0 +1,249 @@
+package dev.podnet.cloud.sim;
+
+import dev.podnet.cloud.CloudException;
+import dev.podnet.cloud.CloudNetwork;
+import dev.podnet.cloud.CreateEni;
+import dev.podnet.cloud.Ec2Error;
+import dev.podnet.cloud.EniFilter;
+import dev.podnet.cloud.Instance;
+import dev.podnet.cloud.NetworkInterface;
+import dev.podnet.cloud.Subnet;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * An in-process EC2 VPC: the {@link CloudNetwork} calls with EC2's limits, error codes, throttling, latency and
+ * injected faults, on an injected clock. Every call goes: throttle, then injected fault, then latency, then
+ * validation and the change of state, which happens whole or not at all. Thread-safe: one lock guards the state
+ * (latency is waited out before taking it, so slow calls overlap as they do against EC2).
+ */
+public final class VpcEmulator implements CloudNetwork {
+
+    private final WorldSpec spec;
+    private final InstantSource clock;
+    private final Sleeper sleeper;
+    private final Duration callLatency;
+    private final Throttle throttle;
+    private final Faults faults;
+    private final CallLog calls = new CallLog();
+    private final VpcState state;
+
+    private VpcEmulator(Builder b) {
+        this.spec = b.spec;
+        this.clock = b.clock;
+        this.sleeper = b.sleeper;
+        this.callLatency = b.callLatency;
+        this.throttle = new Throttle(b.throttle, b.clock);
+        this.faults = new Faults(b.seed * 31 + 7);
+        this.state = new VpcState(b.spec, b.clock, b.attachDelay, b.seed);
+    }
+
+    public static Builder builder(WorldSpec spec) {
+        return new Builder(spec);
+    }
+
+    public WorldSpec spec() {
+        return spec;
+    }
+
+    public Faults faults() {
+        return faults;
+    }
+
+    public CallLog calls() {
+        return calls;
+    }
+
+    /** DescribeInstances; an empty list means every instance; an unknown id is InvalidInstanceID.NotFound. */
+    public List<Instance> describeInstances(List<String> instanceIds) {
+        // a copy that keeps null elements, so that they are refused as EC2 would (MissingParameter), not as an NPE
+        List<String> ids = Collections.unmodifiableList(new ArrayList<>(instanceIds));
+        return call(Actions.DESCRIBE_INSTANCES, () -> state.describeInstances(ids));
+    }
+
+    @Override
+    public Instance describeInstance(String instanceId) {
+        return call(Actions.DESCRIBE_INSTANCES, () -> state.describeInstance(instanceId));
+    }
+
+    @Override
+    public List<Subnet> describeSubnets(List<String> subnetIds) {
+        List<String> ids = Collections.unmodifiableList(new ArrayList<>(subnetIds));
+        return call(Actions.DESCRIBE_SUBNETS, () -> state.describeSubnets(ids));
+    }
+
+    @Override
+    public List<NetworkInterface> describeNetworkInterfaces(EniFilter filter) {
+        Objects.requireNonNull(filter, "filter");
+        return call(Actions.DESCRIBE_NETWORK_INTERFACES, () -> state.describeNetworkInterfaces(filter));
+    }
+
+    @Override
+    public NetworkInterface createNetworkInterface(CreateEni request) {
+        Objects.requireNonNull(request, "request");
+        return call(Actions.CREATE_NETWORK_INTERFACE, () -> state.createNetworkInterface(request));
+    }
+
+    @Override
+    public String attachNetworkInterface(String eniId, String instanceId, int deviceIndex) {
+        return call(Actions.ATTACH_NETWORK_INTERFACE, () -> state.attach(eniId, instanceId, deviceIndex));
+    }
+
+    @Override
+    public void detachNetworkInterface(String attachmentId, boolean force) {
+        call(Actions.DETACH_NETWORK_INTERFACE, () -> {
+            state.detach(attachmentId);
+            return null;
+        });
+    }
+
+    @Override
+    public void deleteNetworkInterface(String eniId) {
+        call(Actions.DELETE_NETWORK_INTERFACE, () -> {
+            state.delete(eniId);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> assignPrivateIpAddresses(String eniId, int count) {
+        return call(Actions.ASSIGN_PRIVATE_IP_ADDRESSES, () -> state.addresses().assignCount(eniId, count));
+    }
+
+    @Override
+    public List<String> assignPrivateIpAddresses(String eniId, List<String> addresses, boolean allowReassignment) {
+        List<String> wanted = List.copyOf(addresses);
+        return call(Actions.ASSIGN_PRIVATE_IP_ADDRESSES,
+                () -> state.addresses().assignAddresses(eniId, wanted, allowReassignment));
+    }
+
+    @Override
+    public void unassignPrivateIpAddresses(String eniId, List<String> addresses) {
+        List<String> unwanted = List.copyOf(addresses);
+        call(Actions.UNASSIGN_PRIVATE_IP_ADDRESSES, () -> {
+            state.addresses().unassignAddresses(eniId, unwanted);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> assignIpv4Prefixes(String eniId, int count) {
+        return call(Actions.ASSIGN_PRIVATE_IP_ADDRESSES, () -> state.addresses().assignIpv4Prefixes(eniId, count));
+    }
+
+    @Override
+    public void unassignIpv4Prefixes(String eniId, List<String> prefixes) {
+        List<String> unwanted = List.copyOf(prefixes);
+        call(Actions.UNASSIGN_PRIVATE_IP_ADDRESSES, () -> {
+            state.addresses().unassignIpv4Prefixes(eniId, unwanted);
+            return null;
+        });
+    }
+
+    @Override
+    public List<String> assignIpv6Prefixes(String eniId, int count) {
+        return call(Actions.ASSIGN_IPV6_ADDRESSES, () -> state.addresses().assignIpv6Prefixes(eniId, count));
+    }
+
+    @Override
+    public void unassignIpv6Prefixes(String eniId, List<String> prefixes) {
+        List<String> unwanted = List.copyOf(prefixes);
+        call(Actions.UNASSIGN_IPV6_ADDRESSES, () -> {
+            state.addresses().unassignIpv6Prefixes(eniId, unwanted);
+            return null;
+        });
+    }
+
+    private <T> T call(String action, Supplier<T> work) {
+        try {
+            if (!throttle.tryAcquire(Actions.isDescribe(action))) {
+                throw new CloudException(Ec2Error.REQUEST_LIMIT_EXCEEDED, "Request limit exceeded.");
+            }
+            Optional<CloudException> fault = faults.next(action);
+            if (fault.isPresent()) {
+                throw fault.get();
+            }
+            if (!callLatency.isZero()) {
+                sleeper.sleep(callLatency);
+            }
+            T result;
+            synchronized (state) {
+                result = work.get();
+            }
+            calls.record(action, CallLog.OK);
+            return result;
+        } catch (CloudException e) {
+            calls.record(action, e.code());
+            throw e;
+        }
+    }
+
+    /** Builds an emulator; every setting has EC2's or a test-friendly default (see each method). */
+    public static final class Builder {
+        private final WorldSpec spec;
+        private InstantSource clock = InstantSource.system();
+        private Sleeper sleeper = Sleeper.REAL;
+        private ThrottleConfig throttle = ThrottleConfig.EC2_DEFAULT;
+        private Duration attachDelay = Duration.ZERO;
+        private Duration callLatency = Duration.ZERO;
+        private long seed = 1;
+
+        private Builder(WorldSpec spec) {
+            this.spec = Objects.requireNonNull(spec, "spec");
+        }
+
+        /** The clock for throttle refill and attach delay; default the system clock. */
+        public Builder clock(InstantSource clock) {
+            this.clock = Objects.requireNonNull(clock, "clock");
+            return this;
+        }
+
+        /** How call latency is waited out; default {@link Sleeper#REAL}. */
+        public Builder sleeper(Sleeper sleeper) {
+            this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+            return this;
+        }
+
+        /** Default {@link ThrottleConfig#EC2_DEFAULT}. */
+        public Builder throttle(ThrottleConfig throttle) {
+            this.throttle = Objects.requireNonNull(throttle, "throttle");
+            return this;
+        }
+
+        /** How long an attachment shows "attaching" before "attached"; default zero. */
+        public Builder attachDelay(Duration attachDelay) {
+            this.attachDelay = nonNegative("attachDelay", attachDelay);
+            return this;
+        }
+
+        /** Slept before each call that passed throttling and faults; default zero. */
+        public Builder callLatency(Duration callLatency) {
+            this.callLatency = nonNegative("callLatency", callLatency);
+            return this;
+        }
+
+        /** Seeds the choice of addresses, ids and MACs, and the fault rate; default 1. */
+        public Builder seed(long seed) {
+            this.seed = seed;
+            return this;
+        }
+
+        public VpcEmulator build() {
+            return new VpcEmulator(this);
+        }
+
+        private static Duration nonNegative(String name, Duration d) {
+            Objects.requireNonNull(d, name);
+            if (d.isNegative()) {
+                throw new IllegalArgumentException(name + " must not be negative, got " + d);
+            }
+            return d;
+        }
+    }
+}

@@ -1,0 +1,68 @@
+package dev.podnet.warm;
+
+import dev.podnet.ipam.warm.WarmPoolConfig;
+import dev.podnet.net.InvalidInputException;
+import java.util.Locale;
+import java.util.Map;
+
+/**
+ * The AWS VPC CNI's environment variables, read with its names and defaults so that an aws-node DaemonSet's
+ * settings mean the same to podnet. Unset or empty means the default; anything else must parse.
+ */
+public final class VpcCniEnvironment {
+    public static final String WARM_ENI_TARGET = "WARM_ENI_TARGET";
+    public static final String WARM_IP_TARGET = "WARM_IP_TARGET";
+    public static final String MINIMUM_IP_TARGET = "MINIMUM_IP_TARGET";
+    public static final String WARM_PREFIX_TARGET = "WARM_PREFIX_TARGET";
+    public static final String ENABLE_PREFIX_DELEGATION = "ENABLE_PREFIX_DELEGATION";
+    public static final String MAX_ENI = "MAX_ENI";
+    public static final String CUSTOM_NETWORK_CFG = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
+    public static final String ENI_CONFIG_LABEL_DEF = "ENI_CONFIG_LABEL_DEF";
+    public static final String DEFAULT_ENI_CONFIG_LABEL = "topology.kubernetes.io/zone";
+
+    private VpcCniEnvironment() {
+    }
+
+    public static WarmPoolConfig warmPool(Map<String, String> env) {
+        WarmPoolConfig.Builder b = WarmPoolConfig.builder()
+                .prefixMode(flag(env, ENABLE_PREFIX_DELEGATION))
+                .customNetworking(flag(env, CUSTOM_NETWORK_CFG));
+        integer(env, WARM_ENI_TARGET).ifPresent(b::warmEniTarget);
+        integer(env, WARM_IP_TARGET).ifPresent(b::warmIpTarget);
+        integer(env, MINIMUM_IP_TARGET).ifPresent(b::minimumIpTarget);
+        integer(env, WARM_PREFIX_TARGET).ifPresent(b::warmPrefixTarget);
+        integer(env, MAX_ENI).ifPresent(b::maxEni);
+        return b.build();
+    }
+
+    /** The node label whose value names the ENIConfig; the zone label unless ENI_CONFIG_LABEL_DEF says otherwise. */
+    public static String eniConfigLabel(Map<String, String> env) {
+        String v = env.getOrDefault(ENI_CONFIG_LABEL_DEF, "").trim();
+        return v.isEmpty() ? DEFAULT_ENI_CONFIG_LABEL : v;
+    }
+
+    static boolean flag(Map<String, String> env, String name) {
+        String v = env.getOrDefault(name, "").trim().toLowerCase(Locale.ROOT);
+        return switch (v) {
+            case "", "false", "0", "no" -> false;
+            case "true", "1", "yes" -> true;
+            default -> throw new InvalidInputException(name + " must be true or false, got \"" + env.get(name) + "\"");
+        };
+    }
+
+    static java.util.OptionalInt integer(Map<String, String> env, String name) {
+        String v = env.getOrDefault(name, "").trim();
+        if (v.isEmpty()) {
+            return java.util.OptionalInt.empty();
+        }
+        try {
+            int n = Integer.parseInt(v);
+            if (n < 0) {
+                throw new NumberFormatException();
+            }
+            return java.util.OptionalInt.of(n);
+        } catch (NumberFormatException e) {
+            throw new InvalidInputException(name + " must be a whole number 0 or more, got \"" + v + "\"");
+        }
+    }
+}

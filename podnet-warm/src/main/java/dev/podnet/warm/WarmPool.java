@@ -1,0 +1,361 @@
+package dev.podnet.warm;
+
+import dev.podnet.cloud.CloudException;
+import dev.podnet.cloud.CloudNetwork;
+import dev.podnet.cloud.EniFilter;
+import dev.podnet.ipam.AddressUse;
+import dev.podnet.ipam.Allocation;
+import dev.podnet.ipam.AllocationRequest;
+import dev.podnet.ipam.AssignedAddress;
+import dev.podnet.ipam.AttachmentKey;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.warm.NodeLimits;
+import dev.podnet.ipam.warm.PoolAction;
+import dev.podnet.ipam.warm.PoolDecision;
+import dev.podnet.ipam.warm.WarmPoolConfig;
+import dev.podnet.ipam.warm.WarmPoolPlanner;
+import inet.ipaddr.IPAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.random.RandomGenerator;
+
+/**
+ * One node's IPAM pool fed from EC2, as the VPC CNI's ipamd feeds its datastore. Pods get addresses from the free
+ * list at once (the engine journals each allocation; no cloud call on that path); {@link #step()} is one pass of the
+ * control loop: read the node's ENIs from EC2, ask the pure {@link WarmPoolPlanner} for the next action, perform it.
+ *
+ * <p>Safety rules, each against a known VPC CNI failure: addresses come only from DescribeNetworkInterfaces (never
+ * instance metadata) and are re-read before any release; an address goes back to EC2 only when the engine reports it
+ * free, which excludes held addresses and those in their quarantine (the engine's journal keeps the quarantine across
+ * restarts); ENI create/attach/delete record a {@link PendingOperation} first, so a restart finishes them.
+ */
+public final class WarmPool {
+    private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
+
+    private final CloudNetwork cloud;
+    private final Ipam ipam;
+    private final String pool;
+    private final NodeContext node;
+    private final WarmPoolConfig config;
+    private final WarmPoolPlanner planner;
+    private final PoolExecutor executor;
+    /** Addresses EC2 assigns to this node that no pod holds, oldest released first; guarded by itself. */
+    private final LinkedHashSet<IPAddress> free = new LinkedHashSet<>();
+    private final AtomicLong cloudFailures = new AtomicLong();
+    private volatile NodeSupply supply = new NodeSupply(List.of());
+    /** The pod addresses of {@link #supply}, looked up on every DEL. */
+    private volatile Map<IPAddress, NodeSupply.Slot> slotIndex = Map.of();
+    private volatile String lastFailure = "";
+    private volatile Runnable onLow = () -> { };
+
+    public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
+                    NodeLimits limits, Path stateDir, RandomGenerator random) {
+        this.cloud = cloud;
+        this.ipam = ipam;
+        this.pool = pool;
+        this.node = node;
+        this.config = config;
+        this.planner = new WarmPoolPlanner(config, limits);
+        this.executor = new PoolExecutor(cloud, node, new PendingOperation.Store(stateDir), random);
+    }
+
+    public String pool() {
+        return pool;
+    }
+
+    /** Called when an allocation leaves the pool below its target or finds it empty: wakes the loop. */
+    public void onLow(Runnable wake) {
+        this.onLow = wake;
+    }
+
+    /** Start-up: finish an interrupted ENI operation, delete leaked ENIs, adopt what EC2 says the node holds. */
+    public void recover() {
+        executor.finishPending(readSupply());
+        int leaks = executor.deleteLeaks();
+        refresh();
+        List<Allocation> orphans = ipam.allocations().stream().filter(a -> a.pool().equals(pool)
+                && a.addresses().stream().anyMatch(x -> !slotIndex.containsKey(x.address()))).toList();
+        orphans.forEach(a -> LOG.log(System.Logger.Level.WARNING, "{0} holds {1}, which EC2 no longer assigns to {2}",
+                a.key(), a.addresses(), node.instanceId()));
+        LOG.log(System.Logger.Level.INFO, "adopted {0} ENIs with {1} pod addresses ({2} free); deleted {3} leaked ENIs",
+                supply.enis().size(), supply.podAddresses().size(), freeCount(), leaks);
+    }
+
+    // ---- the pod path ----
+
+    /** ADD: the attachment's address, from the free list; the same answer for the same attachment. */
+    public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
+        Optional<Allocation> existing = ipam.find(key);
+        if (existing.isPresent()) {
+            return ipam.allocate(new AllocationRequest(key, pool, requested));
+        }
+        if (!requested.isEmpty()) {
+            IPAddress wanted = requested.getFirst();
+            if (!take(wanted)) {
+                throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + wanted
+                        + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
+            }
+            return allocateTaken(key, wanted);
+        }
+        int attempts = freeCount();
+        for (int i = 0; i < attempts; i++) {
+            IPAddress candidate = takeOldest();
+            if (candidate == null) {
+                break;
+            }
+            try {
+                return allocateTaken(key, candidate);
+            } catch (IpamException e) {
+                if (e.reason() != IpamException.Reason.CONFLICT) {
+                    throw e;
+                }
+                // In quarantine still: its turn comes after the others.
+            }
+        }
+        onLow.run();
+        throw new IpamException(IpamException.Reason.EXHAUSTED, "no free address on " + node.instanceId() + ": "
+                + describeShortage());
+    }
+
+    private Allocation allocateTaken(AttachmentKey key, IPAddress address) {
+        try {
+            Allocation a = ipam.allocate(new AllocationRequest(key, pool, List.of(address)));
+            if (freeCount() < lowWater()) {
+                onLow.run();
+            }
+            return a;
+        } catch (RuntimeException e) {
+            giveBack(List.of(address));
+            throw e;
+        }
+    }
+
+    /** DEL: releases the attachment; its addresses rest in quarantine, then serve again. */
+    public Optional<Allocation> release(AttachmentKey key) {
+        Optional<Allocation> released = ipam.release(key);
+        released.ifPresent(a -> giveBack(addresses(a)));
+        return released;
+    }
+
+    /** CNI GC for this pool. */
+    public List<Allocation> gc(Set<AttachmentKey> valid) {
+        List<Allocation> released = ipam.gc(pool, valid);
+        released.forEach(a -> giveBack(addresses(a)));
+        return released;
+    }
+
+    private List<IPAddress> addresses(Allocation a) {
+        return a.addresses().stream().map(AssignedAddress::address).filter(slotIndex::containsKey).toList();
+    }
+
+    private String describeShortage() {
+        long cooling = supply.podAddresses().stream().filter(a -> ipam.use(a) instanceof AddressUse.Quarantined).count();
+        String failure = lastFailure.isEmpty() ? "waiting for EC2 to assign more" : "EC2 is not supplying more: "
+                + lastFailure;
+        return supply.podAddresses().size() + " addresses held, " + cooling + " of them in their release cooldown; "
+                + failure;
+    }
+
+    // ---- the control loop ----
+
+    /** One pass: finish pending work, re-read the node from EC2, plan, perform at most one action. */
+    public StepOutcome step() {
+        Optional<PoolAction> action = Optional.empty();
+        try {
+            if (!executor.finishPending(supply)) {
+                return StepOutcome.steady("waiting for EC2 to finish detaching an ENI before deleting it");
+            }
+            refresh();
+            PoolDecision decision = planner.plan(supply.plannerView(a -> !ipam.use(a).isFree()));
+            if (decision.isSteady()) {
+                return StepOutcome.steady(decision.reason());
+            }
+            action = Optional.of(decision.actions().getFirst());
+            perform(action.get());
+            refresh();
+            lastFailure = "";
+            return StepOutcome.acted(action.get(), decision.reason());
+        } catch (CloudException e) {
+            cloudFailures.incrementAndGet();
+            String why = PoolExecutor.explain(e, action);
+            lastFailure = why;
+            LOG.log(System.Logger.Level.WARNING, why);
+            return StepOutcome.failed(action, why, e.retryable());
+        }
+    }
+
+    private void perform(PoolAction action) {
+        switch (action) {
+            case PoolAction.AssignSlots(String eni, int count) -> assign(eni, count);
+            case PoolAction.AttachEni(int slots) -> {
+                String eni = executor.createAndAttach(supply, slots, config.prefixMode());
+                refresh();
+                assign(eni, slots);
+            }
+            case PoolAction.ReleaseSlots(String eni, int count) -> releaseSlots(eni, count);
+            case PoolAction.DetachEni(String eni) -> detach(eni);
+        }
+    }
+
+    private void assign(String eni, int count) {
+        if (config.prefixMode()) {
+            cloud.assignIpv4Prefixes(eni, count);
+        } else {
+            cloud.assignPrivateIpAddresses(eni, count);
+        }
+    }
+
+    /** Gives unused slots back, re-checking each address against the engine after taking it off the free list. */
+    private void releaseSlots(String eniId, int count) {
+        NodeSupply.Eni eni = supply.eni(eniId).orElseThrow();
+        List<NodeSupply.Slot> chosen = new ArrayList<>();
+        for (NodeSupply.Slot slot : eni.slots().reversed()) {
+            if (chosen.size() == count) {
+                break;
+            }
+            if (takeAll(slot.addresses())) {
+                if (slot.addresses().stream().allMatch(a -> ipam.use(a).isFree())) {
+                    chosen.add(slot);
+                } else {
+                    giveBack(slot.addresses());
+                }
+            }
+        }
+        if (chosen.isEmpty()) {
+            return;
+        }
+        List<String> texts = chosen.stream().map(NodeSupply.Slot::text).toList();
+        try {
+            if (chosen.getFirst().isPrefix()) {
+                cloud.unassignIpv4Prefixes(eniId, texts);
+            } else {
+                cloud.unassignPrivateIpAddresses(eniId, texts);
+            }
+        } catch (RuntimeException e) {
+            chosen.forEach(s -> giveBack(s.addresses()));
+            throw e;
+        }
+    }
+
+    private void detach(String eniId) {
+        NodeSupply.Eni eni = supply.eni(eniId).orElseThrow();
+        List<IPAddress> all = eni.slots().stream().flatMap(s -> s.addresses().stream()).toList();
+        if (!takeAll(all)) {
+            return;
+        }
+        if (!all.stream().allMatch(a -> ipam.use(a).isFree())) {
+            giveBack(all);
+            return;
+        }
+        try {
+            executor.detachAndDelete(eni);
+        } catch (RuntimeException e) {
+            giveBack(all);
+            throw e;
+        }
+    }
+
+    /** Re-reads the node's ENIs from EC2 and brings the free list in line: new addresses join, vanished ones leave. */
+    private void refresh() {
+        NodeSupply fresh = readSupply();
+        Set<IPAddress> usable = new LinkedHashSet<>(fresh.podAddresses());
+        List<IPAddress> joining = new ArrayList<>();
+        synchronized (free) {
+            Set<IPAddress> before = new LinkedHashSet<>(supply.podAddresses());
+            free.retainAll(usable);
+            for (IPAddress a : usable) {
+                if (!before.contains(a)) {
+                    joining.add(a);
+                }
+            }
+        }
+        List<IPAddress> unused = joining.stream().filter(a -> !(ipam.use(a) instanceof AddressUse.Held)).toList();
+        slotIndex = fresh.slotIndex();
+        supply = fresh;
+        giveBack(unused);
+    }
+
+    private NodeSupply readSupply() {
+        return NodeSupply.of(node.instanceId(), cloud.describeNetworkInterfaces(EniFilter.attachedTo(node.instanceId())),
+                config.customNetworking());
+    }
+
+    // ---- the free list ----
+
+    private IPAddress takeOldest() {
+        synchronized (free) {
+            Iterator<IPAddress> it = free.iterator();
+            if (!it.hasNext()) {
+                return null;
+            }
+            IPAddress a = it.next();
+            it.remove();
+            return a;
+        }
+    }
+
+    private boolean take(IPAddress address) {
+        synchronized (free) {
+            return free.remove(address);
+        }
+    }
+
+    /** Takes every address or none. */
+    private boolean takeAll(List<IPAddress> addresses) {
+        synchronized (free) {
+            if (!free.containsAll(addresses)) {
+                return false;
+            }
+            addresses.forEach(free::remove);
+            return true;
+        }
+    }
+
+    private void giveBack(List<IPAddress> addresses) {
+        Map<IPAddress, NodeSupply.Slot> current = slotIndex;
+        synchronized (free) {
+            addresses.stream().filter(current::containsKey).forEach(free::add);
+        }
+    }
+
+    private int freeCount() {
+        synchronized (free) {
+            return free.size();
+        }
+    }
+
+    /** Below this many free addresses the loop is woken at once instead of at its next tick. */
+    private int lowWater() {
+        if (config.ipTargetsDefined()) {
+            return Math.max(config.warmIpTarget(), 1);
+        }
+        return config.prefixMode() ? config.warmPrefixTarget() * WarmPoolConfig.ADDRESSES_PER_PREFIX : 1;
+    }
+
+    public NodeSupply supply() {
+        return supply;
+    }
+
+    public WarmPoolStats stats() {
+        NodeSupply s = supply;
+        List<IPAddress> held = s.podAddresses();
+        int inUse = (int) held.stream().filter(a -> ipam.use(a) instanceof AddressUse.Held).count();
+        return new WarmPoolStats(s.enis().size(), s.prefixCount(), held.size(), inUse, freeCount(),
+                cloudFailures.get(), lastFailure);
+    }
+
+    /** For the introspection endpoint: the ENIs and their slots. */
+    public Map<String, List<String>> slotsByEni() {
+        Map<String, List<String>> m = new java.util.LinkedHashMap<>();
+        supply.enis().forEach(e -> m.put(e.id(), e.slots().stream().map(NodeSupply.Slot::text).toList()));
+        return m;
+    }
+}

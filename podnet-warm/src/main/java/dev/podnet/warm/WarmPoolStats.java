@@ -1,0 +1,6 @@
+package dev.podnet.warm;
+
+/** What the node holds from EC2 and how much of it pods use, for metrics and status. */
+public record WarmPoolStats(int enis, long prefixes, int held, int inUse, int free, long cloudFailures,
+                            String lastFailure) {
+}
