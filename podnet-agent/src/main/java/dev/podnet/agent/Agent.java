@@ -9,7 +9,14 @@ import java.nio.charset.StandardCharsets;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import dev.podnet.cloud.ObservedCloudNetwork;
+import dev.podnet.ipam.Pool;
+import dev.podnet.warm.WarmPool;
+import dev.podnet.warm.WarmPoolStats;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -22,17 +29,33 @@ public final class Agent implements AutoCloseable {
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final LineServer socket;
+    private final Map<String, WarmPool> warm = new LinkedHashMap<>();
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
-        ipam = Ipam.open(config.stateDir(), config.pools(), clock,
-                IpamOptions.builder().quarantine(config.quarantine()).build());
+        AtomicReference<Ipam> opened = new AtomicReference<>();
+        AgentMetrics metrics = new AgentMetrics(() -> opened.get().poolStatus().stream()
+                .map(p -> {
+                    AgentReply.PoolStatus c = AgentService.counts(p);
+                    return new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined());
+                }).toList());
+        Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c,
+                new ObservedCloudNetwork(c.cloud(), metrics::ec2Call)));
+        List<Pool> pools = new ArrayList<>();
+        cloud.ifPresent(c -> pools.add(c.pool()));
+        pools.addAll(config.pools());
+        ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
+        opened.set(ipam);
         try {
-            AgentMetrics metrics = new AgentMetrics(() -> ipam.poolStatus().stream()
-                    .map(p -> {
-                        AgentReply.PoolStatus c = AgentService.counts(p);
-                        return new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined());
-                    }).toList());
-            service = new AgentService(ipam, config.pools().stream().map(dev.podnet.ipam.Pool::name).toList(), metrics);
+            if (cloud.isPresent()) {
+                WarmPool pool = cloud.get().adopt(ipam, config.stateDir());
+                warm.put(pool.pool(), pool);
+                metrics.warmPools(() -> warm.values().stream().map(w -> {
+                    WarmPoolStats s = w.stats();
+                    return new AgentMetrics.WarmCounts(w.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(), s.free());
+                }).toList());
+                servers.add(cloud.get().loop(pool));
+            }
+            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, warm);
             socket = new LineServer(config.socket(), service::handle, AgentService::tooLong);
             servers.add(socket);
             if (config.metricsListen().isPresent()) {

@@ -18,16 +18,18 @@ import java.util.Set;
  * @param metricsListen       {@code 127.0.0.1:PORT} for Prometheus metrics, or empty for none
  * @param introspectionListen {@code 127.0.0.1:PORT} for the status endpoint, or empty for none
  * @param quarantine          how long a released address waits before reuse
+ * @param cloud               a pool fed from the cloud, served first, beside the fixed {@code pools}
  */
 public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen,
-                          Optional<String> introspectionListen, List<Pool> pools, Duration quarantine) {
+                          Optional<String> introspectionListen, List<Pool> pools, Duration quarantine,
+                          Optional<CloudPoolConfig> cloud) {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podnet/agent.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/podnet");
 
     public AgentConfig {
         pools = List.copyOf(pools);
-        if (pools.isEmpty()) {
-            throw new InvalidInputException("no pool: give at least one --pool NAME=CIDR[,CIDR6]");
+        if (pools.isEmpty() && cloud.isEmpty()) {
+            throw new InvalidInputException("no pool: give at least one --pool NAME=CIDR[,CIDR6], or --cloud aws");
         }
         Set<String> names = new HashSet<>();
         for (Pool p : pools) {
@@ -35,9 +37,20 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
                 throw new InvalidInputException("pool \"" + p.name() + "\" is defined twice");
             }
         }
+        cloud.ifPresent(c -> {
+            if (names.contains(c.pool())) {
+                throw new InvalidInputException("pool \"" + c.pool() + "\" is both a --pool and the cloud pool");
+            }
+        });
         if (quarantine.isNegative()) {
             throw new InvalidInputException("the quarantine must not be negative, got " + quarantine);
         }
+    }
+
+    /** Fixed pools only. */
+    public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
+                       List<Pool> pools, Duration quarantine) {
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, Optional.empty());
     }
 
     /** {@code NAME=CIDR[,CIDR6]}: a pool of one IPv4 range, one IPv6 range, or both (dual stack). */

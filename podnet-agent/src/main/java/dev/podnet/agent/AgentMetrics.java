@@ -25,6 +25,8 @@ public final class AgentMetrics {
     private final Counter allocations;
     private final Counter failures;
     private final Histogram latency;
+    private final Counter ec2Calls;
+    private final Counter ec2Throttles;
 
     public AgentMetrics(Supplier<List<PoolCounts>> pools) {
         GaugeWithCallback.builder().name("podnet_ipam_addresses")
@@ -48,6 +50,41 @@ public final class AgentMetrics {
                 .classicOnly()
                 .classicUpperBounds(0.0001, 0.00025, 0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1)
                 .register(registry);
+        ec2Calls = Counter.builder().name("podnet_ec2_calls_total")
+                .help("EC2 API calls by action and outcome (ok or the EC2 error code)")
+                .labelNames("action", "outcome").register(registry);
+        ec2Throttles = Counter.builder().name("podnet_ec2_throttled_calls_total")
+                .help("EC2 API calls refused with RequestLimitExceeded, by action").labelNames("action").register(registry);
+    }
+
+    /** EC2 calls by action and outcome ("ok" or EC2's error code), and throttled calls apart. */
+    public void ec2Call(String action, String outcome, long nanos) {
+        ec2Calls.labelValues(action, outcome).inc();
+        if (outcome.equals("RequestLimitExceeded")) {
+            ec2Throttles.labelValues(action).inc();
+        }
+    }
+
+    /** One cloud-fed pool's figures at scrape time. */
+    public record WarmCounts(String pool, int enis, long prefixes, int held, int inUse, int free) {
+    }
+
+    /** Registers the warm pools' gauges; called once by an agent that has cloud-fed pools. */
+    public void warmPools(Supplier<List<WarmCounts>> pools) {
+        GaugeWithCallback.builder().name("podnet_warm_pool_enis")
+                .help("ENIs attached to this node, the primary included").labelNames("pool")
+                .callback(cb -> pools.get().forEach(p -> cb.call(p.enis(), p.pool()))).register(registry);
+        GaugeWithCallback.builder().name("podnet_warm_pool_prefixes")
+                .help("IPv4 /28 prefixes assigned to this node's ENIs").labelNames("pool")
+                .callback(cb -> pools.get().forEach(p -> cb.call(p.prefixes(), p.pool()))).register(registry);
+        GaugeWithCallback.builder().name("podnet_warm_pool_addresses")
+                .help("Pod addresses EC2 assigns to this node: held in all, in use by pods, free to hand out now")
+                .labelNames("pool", "state")
+                .callback(cb -> pools.get().forEach(p -> {
+                    cb.call(p.held(), p.pool(), "held");
+                    cb.call(p.inUse(), p.pool(), "in_use");
+                    cb.call(p.free(), p.pool(), "free");
+                })).register(registry);
     }
 
     public void allocated(String pool, int addresses) {

@@ -14,6 +14,8 @@ import dev.podnet.ipam.PoolStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import dev.podnet.warm.WarmPool;
 import java.util.Set;
 
 /**
@@ -24,12 +26,19 @@ public final class AgentService {
     private final Ipam ipam;
     private final List<String> pools;
     private final AgentMetrics metrics;
+    /** Pools fed from the cloud: their ADD, DEL and GC go through the warm pool, which owns their free list. */
+    private final Map<String, WarmPool> warm;
 
     /** @param pools the configured pool names; the first serves requests that name none */
     public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics) {
+        this(ipam, pools, metrics, Map.of());
+    }
+
+    public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, WarmPool> warm) {
         this.ipam = ipam;
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
+        this.warm = Map.copyOf(warm);
     }
 
     /** The line protocol: decode, answer, encode; a line that does not decode gets a code-6 error reply. */
@@ -70,7 +79,7 @@ public final class AgentService {
             return switch (request.op()) {
                 case ADD -> add(request, pool);
                 case DEL -> {
-                    ipam.release(AttachmentKey.of(request.containerId(), request.ifName()));
+                    release(AttachmentKey.of(request.containerId(), request.ifName()));
                     yield new AgentReply.Success(null);
                 }
                 case CHECK -> new AgentReply.Success(ipam.find(AttachmentKey.of(request.containerId(), request.ifName()))
@@ -80,7 +89,11 @@ public final class AgentService {
                 case GC -> {
                     Set<AttachmentKey> valid = new HashSet<>();
                     request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
-                    ipam.gc(pool, valid);
+                    if (warm.containsKey(pool)) {
+                        warm.get(pool).gc(valid);
+                    } else {
+                        ipam.gc(pool, valid);
+                    }
                     yield new AgentReply.Success(null);
                 }
                 case STATUS -> status();
@@ -95,8 +108,19 @@ public final class AgentService {
         }
     }
 
+    /** DEL names no pool the engine needs, but a cloud-fed pool must see its address come back. */
+    private void release(AttachmentKey key) {
+        WarmPool owner = ipam.find(key).map(a -> warm.get(a.pool())).orElse(null);
+        if (owner != null) {
+            owner.release(key);
+        } else {
+            ipam.release(key);
+        }
+    }
+
     private AgentReply add(AgentRequest request, String pool) {
-        Allocation a = ipam.allocate(IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips()));
+        var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips());
+        Allocation a = warm.containsKey(pool) ? warm.get(pool).allocate(r.key(), r.requested()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
         return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()));
     }

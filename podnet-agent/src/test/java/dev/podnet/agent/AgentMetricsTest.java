@@ -23,6 +23,9 @@ class AgentMetricsTest {
         m.allocated("default", 2);
         m.failed("default", "exhausted");
         m.answered("add", 420_000);
+        m.ec2Call("AssignPrivateIpAddresses", "ok", 1_000_000);
+        m.ec2Call("AssignPrivateIpAddresses", "RequestLimitExceeded", 1_000_000);
+        m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13)));
         return m;
     }
 
@@ -32,7 +35,11 @@ class AgentMetricsTest {
         assertThat(text).contains("podnet_ipam_addresses{pool=\"default\",state=\"used\"} 3.0",
                 "podnet_ipam_allocations_total{pool=\"default\"} 2.0",
                 "podnet_ipam_allocation_failures_total{pool=\"default\",reason=\"exhausted\"} 1.0",
-                "podnet_agent_request_duration_seconds_bucket{op=\"add\",le=\"5.0E-4\"} 1");
+                "podnet_agent_request_duration_seconds_bucket{op=\"add\",le=\"5.0E-4\"} 1",
+                "podnet_ec2_calls_total{action=\"AssignPrivateIpAddresses\",outcome=\"RequestLimitExceeded\"} 1.0",
+                "podnet_ec2_throttled_calls_total{action=\"AssignPrivateIpAddresses\"} 1.0",
+                "podnet_warm_pool_addresses{pool=\"vpc\",state=\"in_use\"} 5.0",
+                "podnet_warm_pool_enis{pool=\"vpc\"} 2.0");
     }
 
     /** promtool (Debian's prometheus package) is the judge of the text format; bin/test installs it. */

@@ -31,7 +31,13 @@ import sun.misc.Signal;
                 "(socket, stateDir, metricsListen, introspectionListen, quarantineSeconds, pools: [NAME=CIDR,...])."},
         footer = {"", "Examples:",
                 "  podnet agent --pool default=10.244.1.0/24 --metrics-listen 127.0.0.1:61678",
-                "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120"})
+                "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120",
+                "  WARM_IP_TARGET=5 podnet agent --cloud aws --ec2-endpoint http://127.0.0.1:8900 --region us-east-1 \\",
+                "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
+                "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
+                "its pool, with the same environment variables: WARM_ENI_TARGET (default 1), WARM_IP_TARGET, MINIMUM_IP_TARGET,",
+                "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENI_CONFIG_LABEL_DEF;",
+                "EC2 is reached through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY matches (curl's rules)."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -57,6 +63,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--config", paramLabel = "FILE", description = "A YAML file with the same settings.")
     Path config;
 
+    @picocli.CommandLine.Mixin
+    CloudOptions cloud = new CloudOptions();
+
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
                      Integer quarantineSeconds, List<String> pools) {
@@ -69,8 +78,10 @@ final class AgentCommand implements Callable<Integer> {
             for (String name : List.of("TERM", "INT")) {
                 Signal.handle(new Signal(name), s -> agent.close());
             }
-            spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%n",
-                    settings.pools().stream().map(dev.podnet.ipam.Pool::name).toList(), settings.socket(),
+            List<String> served = new ArrayList<>();
+            settings.cloud().ifPresent(c -> served.add(c.pool() + " (EC2 addresses of " + c.instanceId() + ")"));
+            settings.pools().forEach(p -> served.add(p.name()));
+            spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%n", served, settings.socket(),
                     agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts());
             spec.commandLine().getErr().flush();
             agent.awaitClose();
@@ -93,7 +104,7 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 (poolSpecs == null ? List.<String>of() : poolSpecs).stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)));
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env));
     }
 
     @SafeVarargs

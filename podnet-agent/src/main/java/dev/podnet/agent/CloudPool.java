@@ -1,0 +1,88 @@
+package dev.podnet.agent;
+
+import dev.podnet.cloud.CloudNetwork;
+import dev.podnet.cloud.Instance;
+import dev.podnet.cloud.Subnet;
+import dev.podnet.ipam.IpRange;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.Pool;
+import dev.podnet.ipam.warm.NodeLimits;
+import dev.podnet.net.InstanceCatalogue;
+import dev.podnet.net.InstanceType;
+import dev.podnet.net.InvalidInputException;
+import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.NodeContext;
+import dev.podnet.warm.WarmPool;
+import dev.podnet.warm.WarmPoolLoop;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * Assembles the cloud-fed pool in two steps around the engine's start: {@link #describe} asks EC2 who the node is
+ * and which subnets its pod addresses come from (the engine's pool ranges), {@link #start} adopts the node's ENIs and
+ * starts the warm-pool loop.
+ */
+final class CloudPool {
+    private final CloudPoolConfig config;
+    private final CloudNetwork cloud;
+    private final NodeContext node;
+    private final NodeLimits limits;
+    private final Pool pool;
+
+    private CloudPool(CloudPoolConfig config, CloudNetwork cloud, NodeContext node, NodeLimits limits, Pool pool) {
+        this.config = config;
+        this.cloud = cloud;
+        this.node = node;
+        this.limits = limits;
+        this.pool = pool;
+    }
+
+    static CloudPool describe(CloudPoolConfig config, CloudNetwork cloud) {
+        Instance instance = cloud.describeInstance(config.instanceId());
+        InstanceType type = InstanceCatalogue.bundled().find(instance.instanceType()).orElseThrow(() ->
+                new InvalidInputException("instance " + instance.id() + " is a " + instance.instanceType()
+                        + ", which the instance catalogue does not know"));
+        Optional<EniConfig> eniConfig = Optional.empty();
+        if (config.warm().customNetworking()) {
+            String name = config.eniConfigName().orElse(instance.availabilityZone());
+            eniConfig = Optional.of(config.eniConfigs().stream().filter(c -> c.name().equals(name)).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("custom networking is on but no ENIConfig is named \""
+                            + name + "\"; the ENIConfigs given are " + config.eniConfigs().stream()
+                            .map(EniConfig::name).toList())));
+        }
+        Set<String> subnetIds = new LinkedHashSet<>();
+        eniConfig.ifPresent(c -> subnetIds.add(c.subnet()));
+        if (!config.warm().customNetworking()) {
+            subnetIds.add(instance.subnetId());
+        }
+        List<Subnet> subnets = cloud.describeSubnets(List.copyOf(subnetIds));
+        for (Subnet s : subnets) {
+            if (!s.availabilityZone().equals(instance.availabilityZone())) {
+                throw new InvalidInputException("ENIConfig subnet " + s.id() + " is in " + s.availabilityZone()
+                        + " but instance " + instance.id() + " is in " + instance.availabilityZone()
+                        + ": an ENI can only attach in its own zone");
+            }
+        }
+        Pool pool = Pool.of(config.pool(), subnets.stream().map(s -> IpRange.of(s.cidrBlock())).toArray(IpRange[]::new));
+        NodeLimits limits = NodeLimits.of(type, config.warm(), config.maxPods().applyAsInt(type));
+        return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfig), limits, pool);
+    }
+
+    Pool pool() {
+        return pool;
+    }
+
+    WarmPool adopt(Ipam ipam, Path stateDir) {
+        WarmPool warm = new WarmPool(cloud, ipam, config.pool(), node, config.warm(), limits, stateDir, new SecureRandom());
+        warm.recover();
+        return warm;
+    }
+
+    WarmPoolLoop loop(WarmPool warm) {
+        return new WarmPoolLoop(warm, config.interval(), new SecureRandom()).start();
+    }
+}

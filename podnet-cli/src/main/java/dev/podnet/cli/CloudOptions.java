@@ -1,0 +1,89 @@
+package dev.podnet.cli;
+
+import dev.podnet.agent.CloudPoolConfig;
+import dev.podnet.cloud.aws.AwsCloudNetwork;
+import dev.podnet.cloud.aws.AwsSettings;
+import dev.podnet.cloud.aws.InstanceIdentity;
+import dev.podnet.ipam.warm.WarmPoolConfig;
+import dev.podnet.net.InvalidInputException;
+import dev.podnet.planner.MaxPods;
+import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.EniConfigFile;
+import dev.podnet.warm.VpcCniEnvironment;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import picocli.CommandLine.Option;
+
+/** The agent's cloud options: {@code --cloud aws} and what the AWS VPC CNI reads from its environment. */
+final class CloudOptions {
+    @Option(names = "--cloud", paramLabel = "aws", description = "Feed a pool (named vpc) from EC2: ENI secondary IPs or /28 prefixes.")
+    String cloud;
+
+    @Option(names = "--ec2-endpoint", paramLabel = "URL", description = "EC2 endpoint, e.g. a podnet vpcsim (default: the region's).")
+    String endpoint;
+
+    @Option(names = "--region", paramLabel = "R", description = "AWS region (default AWS_REGION, else instance metadata).")
+    String region;
+
+    @Option(names = "--instance-id", paramLabel = "ID", description = "This node's instance (default: from instance metadata, IMDSv2).")
+    String instanceId;
+
+    @Option(names = "--cluster-name", paramLabel = "NAME", description = "Tagged on the ENIs the agent creates (default CLUSTER_NAME, else podnet).")
+    String clusterName;
+
+    @Option(names = "--max-pods", paramLabel = "N", description = "The kubelet's max pods (default: the VPC CNI formula for the type).")
+    Integer maxPods;
+
+    @Option(names = "--eniconfig-file", paramLabel = "FILE", description = "ENIConfig manifests, for AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true.")
+    Path eniConfigFile;
+
+    @Option(names = "--eniconfig", paramLabel = "NAME", description = "The ENIConfig for this node (default: the one named after its zone).")
+    String eniConfigName;
+
+    Optional<CloudPoolConfig> config(Map<String, String> env) {
+        if (cloud == null) {
+            return Optional.empty();
+        }
+        if (!cloud.equals("aws")) {
+            throw new InvalidInputException("--cloud must be aws, got \"" + cloud + "\"");
+        }
+        WarmPoolConfig warm = VpcCniEnvironment.warmPool(env);
+        String label = VpcCniEnvironment.eniConfigLabel(env);
+        if (warm.customNetworking() && eniConfigFile == null) {
+            throw new InvalidInputException("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs --eniconfig-file");
+        }
+        if (warm.customNetworking() && eniConfigName == null && !label.equals(VpcCniEnvironment.DEFAULT_ENI_CONFIG_LABEL)) {
+            throw new InvalidInputException("ENI_CONFIG_LABEL_DEF=" + label + " names a node label the agent cannot read "
+                    + "without Kubernetes: give --eniconfig NAME");
+        }
+        List<EniConfig> eniConfigs = eniConfigFile == null ? List.of() : EniConfigFile.load(eniConfigFile);
+        AwsSettings.Builder aws;
+        try {
+            aws = AwsSettings.fromEnvironment(env);
+            if (endpoint != null) {
+                aws.endpoint(endpoint);
+            }
+            String id = instanceId;
+            if (id == null || (region == null && !env.containsKey("AWS_REGION") && !env.containsKey("AWS_DEFAULT_REGION"))) {
+                InstanceIdentity identity = InstanceIdentity.fetch(env);
+                id = id == null ? identity.instanceId() : id;
+                aws.region(region != null ? region : identity.region());
+            }
+            if (region != null) {
+                aws.region(region);
+            }
+            AwsCloudNetwork network = AwsCloudNetwork.create(aws.build());
+            String cluster = clusterName != null ? clusterName : env.getOrDefault("CLUSTER_NAME", "podnet");
+            return Optional.of(new CloudPoolConfig(network, id, cluster, CloudPoolConfig.DEFAULT_POOL, warm, eniConfigs,
+                    Optional.ofNullable(eniConfigName), type -> maxPods != null ? maxPods
+                            : MaxPods.compute(type, warm.prefixMode() ? MaxPods.Mode.PREFIX : MaxPods.Mode.SECONDARY_IP,
+                                    warm.customNetworking(), false, null).maxPods(),
+                    Duration.ofSeconds(5)));
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException(e.getMessage());
+        }
+    }
+}
