@@ -78,9 +78,12 @@ public record NodeSupply(List<Eni> enis) {
 
     /** What the warm-pool planner sees: per ENI, how many addresses of each slot are in use. */
     public List<EniState> plannerView(Predicate<IPAddress> inUse) {
-        return enis.stream().map(e -> new EniState(e.id(), e.primary(), e.forPods()
-                ? e.slots().stream().map(s -> (int) s.addresses().stream().filter(inUse).count()).toList()
-                : List.of())).toList();
+        return enis.stream().map(e -> {
+            List<Slot> slots = e.forPods() ? e.slots() : List.of();
+            return new EniState(e.id(), e.primary(),
+                    slots.stream().map(s -> (int) s.addresses().stream().filter(inUse).count()).toList(),
+                    slots.stream().map(s -> s.addresses().size()).toList());
+        }).toList();
     }
 
     /** Addresses pods may be given now, in ENI and slot order. */

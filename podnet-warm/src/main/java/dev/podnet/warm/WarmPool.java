@@ -2,6 +2,8 @@ package dev.podnet.warm;
 
 import dev.podnet.cloud.CloudException;
 import dev.podnet.cloud.CloudNetwork;
+import dev.podnet.cloud.Ec2Error;
+import dev.podnet.cloud.Subnet;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.ipam.AddressUse;
 import dev.podnet.ipam.Allocation;
@@ -46,6 +48,7 @@ public final class WarmPool {
     private final NodeContext node;
     private final WarmPoolConfig config;
     private final WarmPoolPlanner planner;
+    private final NodeLimits limits;
     private final PoolExecutor executor;
     /** Addresses EC2 assigns to this node that no pod holds, oldest released first; guarded by itself. */
     private final LinkedHashSet<IPAddress> free = new LinkedHashSet<>();
@@ -54,6 +57,8 @@ public final class WarmPool {
     /** The pod addresses of {@link #supply}, looked up on every DEL. */
     private volatile Map<IPAddress, NodeSupply.Slot> slotIndex = Map.of();
     private volatile String lastFailure = "";
+    /** Why the last prefix request got single addresses instead, or empty. */
+    private volatile String fragmentation = "";
     private volatile Runnable onLow = () -> { };
 
     public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
@@ -64,6 +69,7 @@ public final class WarmPool {
         this.node = node;
         this.config = config;
         this.planner = new WarmPoolPlanner(config, limits);
+        this.limits = limits;
         this.executor = new PoolExecutor(cloud, node, new PendingOperation.Store(stateDir), random);
     }
 
@@ -206,18 +212,48 @@ public final class WarmPool {
     }
 
     private void assign(String eni, int count) {
-        if (config.prefixMode()) {
-            cloud.assignIpv4Prefixes(eni, count);
-        } else {
+        if (!config.prefixMode()) {
             cloud.assignPrivateIpAddresses(eni, count);
+            return;
         }
+        try {
+            cloud.assignIpv4Prefixes(eni, count);
+        } catch (CloudException e) {
+            if (!e.is(Ec2Error.INSUFFICIENT_CIDR_BLOCKS)) {
+                throw e;
+            }
+            fallBackToSingleAddresses(eni, count, e);
+        }
+    }
+
+    /**
+     * A fragmented subnet has free addresses but no free aligned /28: rather than fail pods as the VPC CNI does,
+     * fill the ENI's free slots with single addresses. Each later growth tries a prefix first, and single addresses
+     * are the first to be given back once the pool has whole prefixes to spare, so the node returns to prefixes.
+     */
+    private void fallBackToSingleAddresses(String eniId, int prefixes, CloudException cause) {
+        int used = supply.eni(eniId).map(e -> e.slots().size()).orElse(0);
+        int singles = Math.min(limits.slotsPerEni() - used, prefixes * WarmPoolConfig.ADDRESSES_PER_PREFIX);
+        String subnet = supply.eni(eniId).map(NodeSupply.Eni::subnetId).orElse("?");
+        long free = cloud.describeSubnets(List.of(subnet)).stream().mapToLong(Subnet::availableIpAddressCount).sum();
+        fragmentation = "subnet " + subnet + " has " + free + " free addresses but no free aligned /28 block ("
+                + cause.code() + ")";
+        if (singles <= 0) {
+            throw cause;
+        }
+        cloud.assignPrivateIpAddresses(eniId, singles);
+        LOG.log(System.Logger.Level.WARNING, "{0}; assigned {1} single addresses to {2} instead of {3} prefixes",
+                fragmentation, singles, eniId, prefixes);
     }
 
     /** Gives unused slots back, re-checking each address against the engine after taking it off the free list. */
     private void releaseSlots(String eniId, int count) {
         NodeSupply.Eni eni = supply.eni(eniId).orElseThrow();
         List<NodeSupply.Slot> chosen = new ArrayList<>();
-        for (NodeSupply.Slot slot : eni.slots().reversed()) {
+        // Single addresses a prefix-mode node fell back to go first: that is how it returns to prefixes.
+        List<NodeSupply.Slot> candidates = new ArrayList<>(eni.slots().reversed());
+        candidates.sort(java.util.Comparator.comparing(NodeSupply.Slot::isPrefix));
+        for (NodeSupply.Slot slot : candidates) {
             if (chosen.size() == count) {
                 break;
             }
@@ -232,12 +268,14 @@ public final class WarmPool {
         if (chosen.isEmpty()) {
             return;
         }
-        List<String> texts = chosen.stream().map(NodeSupply.Slot::text).toList();
+        List<String> prefixes = chosen.stream().filter(NodeSupply.Slot::isPrefix).map(NodeSupply.Slot::text).toList();
+        List<String> singles = chosen.stream().filter(x -> !x.isPrefix()).map(NodeSupply.Slot::text).toList();
         try {
-            if (chosen.getFirst().isPrefix()) {
-                cloud.unassignIpv4Prefixes(eniId, texts);
-            } else {
-                cloud.unassignPrivateIpAddresses(eniId, texts);
+            if (!singles.isEmpty()) {
+                cloud.unassignPrivateIpAddresses(eniId, singles);
+            }
+            if (!prefixes.isEmpty()) {
+                cloud.unassignIpv4Prefixes(eniId, prefixes);
             }
         } catch (RuntimeException e) {
             chosen.forEach(s -> giveBack(s.addresses()));
@@ -349,7 +387,7 @@ public final class WarmPool {
         List<IPAddress> held = s.podAddresses();
         int inUse = (int) held.stream().filter(a -> ipam.use(a) instanceof AddressUse.Held).count();
         return new WarmPoolStats(s.enis().size(), s.prefixCount(), held.size(), inUse, freeCount(),
-                cloudFailures.get(), lastFailure);
+                cloudFailures.get(), lastFailure, fragmentation);
     }
 
     /** For the introspection endpoint: the ENIs and their slots. */

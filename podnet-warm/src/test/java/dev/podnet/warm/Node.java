@@ -4,6 +4,7 @@ import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VirtualClock;
 import dev.podnet.cloud.sim.VpcEmulator;
+import dev.podnet.cloud.sim.WorldSpec;
 import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.IpRange;
@@ -41,6 +42,11 @@ final class Node implements AutoCloseable {
 
     Node(Path dir, String instanceId, String type, WarmPoolConfig config, int maxPods, Optional<EniConfig> eniConfig,
          List<String> subnets, ThrottleConfig throttle) {
+        this(dir, DefaultWorld.spec(), instanceId, type, config, maxPods, eniConfig, subnets, throttle);
+    }
+
+    Node(Path dir, WorldSpec world, String instanceId, String type, WarmPoolConfig config, int maxPods,
+         Optional<EniConfig> eniConfig, List<String> subnets, ThrottleConfig throttle) {
         this.dir = dir;
         this.instanceId = instanceId;
         this.type = type;
@@ -48,7 +54,7 @@ final class Node implements AutoCloseable {
         this.maxPods = maxPods;
         this.eniConfig = eniConfig;
         this.subnets = subnets;
-        this.cloud = VpcEmulator.builder(DefaultWorld.spec()).clock(clock).sleeper(clock).throttle(throttle).build();
+        this.cloud = VpcEmulator.builder(world).clock(clock).sleeper(clock).throttle(throttle).build();
         open();
     }
 

@@ -16,14 +16,14 @@ public record PoolStats(int total, int used, int freePrefixes, int enis) {
     }
 
     static PoolStats of(List<EniState> enis, WarmPoolConfig config) {
-        int slots = 0;
+        int total = 0;
         int used = 0;
         int free = 0;
         for (EniState eni : enis) {
-            slots += eni.slots();
+            total += eni.addresses(config.addressesPerSlot());
             used += eni.used();
-            free += eni.freeSlots();
+            free += eni.freeFullSlots(config.addressesPerSlot());
         }
-        return new PoolStats(slots * config.addressesPerSlot(), used, free, enis.size());
+        return new PoolStats(total, used, free, enis.size());
     }
 }

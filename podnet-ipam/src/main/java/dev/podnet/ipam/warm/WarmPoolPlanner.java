@@ -41,6 +41,10 @@ public final class WarmPoolPlanner {
             return PoolDecision.act(new PoolAction.DetachEni(idle.id()), stats,
                     "ENI " + idle.id() + " holds no pod and the pool stays at its targets without it");
         }
+        PoolDecision back = returnToPrefixes(enis, stats);
+        if (back != null) {
+            return back;
+        }
         int excess = excessSlots(stats);
         if (excess > 0) {
             return release(enis, stats, excess);
@@ -117,11 +121,31 @@ public final class WarmPoolPlanner {
             if (eni.primary() || eni.used() > 0) {
                 continue;
             }
-            int addresses = eni.slots() * config.addressesPerSlot();
+            int addresses = eni.addresses(config.addressesPerSlot());
             PoolStats without = new PoolStats(stats.total() - addresses, stats.used(),
-                    stats.freePrefixes() - eni.freeSlots(), stats.enis() - 1);
+                    stats.freePrefixes() - eni.freeFullSlots(config.addressesPerSlot()), stats.enis() - 1);
             if (!isTooLow(without) && excessAfterRemoval(without)) {
                 return eni;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Prefix mode: unused single addresses (taken when a fragmented subnet had no free /28) go back as soon as the
+     * pool stays at its targets without them, so a node returns to prefixes once blocks are free again.
+     */
+    private PoolDecision returnToPrefixes(List<EniState> enis, PoolStats stats) {
+        if (!config.prefixMode()) {
+            return null;
+        }
+        for (int i = enis.size() - 1; i >= 0; i--) {
+            EniState eni = enis.get(i);
+            int singles = eni.freeSmallSlots(WarmPoolConfig.ADDRESSES_PER_PREFIX);
+            PoolStats without = new PoolStats(stats.total() - singles, stats.used(), stats.freePrefixes(), stats.enis());
+            if (singles > 0 && !isTooLow(without) && excessAfterRemoval(without)) {
+                return PoolDecision.act(new PoolAction.ReleaseSlots(eni.id(), singles), stats, singles
+                        + " unused single addresses on " + eni.id() + " are not needed now that prefixes cover the target");
             }
         }
         return null;
