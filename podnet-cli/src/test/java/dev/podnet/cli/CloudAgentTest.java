@@ -1,0 +1,92 @@
+package dev.podnet.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.podnet.agent.Agent;
+import dev.podnet.agent.AgentConfig;
+import dev.podnet.api.AgentClient;
+import dev.podnet.api.AgentReply;
+import dev.podnet.api.AgentRequest;
+import dev.podnet.api.AgentWire;
+import dev.podnet.api.CniException;
+import dev.podnet.cloud.EniFilter;
+import dev.podnet.cloud.NetworkInterface;
+import dev.podnet.cloud.sim.DefaultWorld;
+import dev.podnet.cloud.sim.ThrottleConfig;
+import dev.podnet.cloud.sim.VpcEmulator;
+import dev.podnet.vpcsim.Ec2QueryServer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.InstantSource;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * {@code podnet agent --cloud aws} end to end, as a user runs it against {@code podnet vpcsim}: the AWS SDK over HTTP
+ * to the EC2 Query API front, custom networking from an ENIConfig file, and an ADD over the agent socket.
+ */
+class CloudAgentTest {
+    @TempDir
+    Path dir;
+
+    @Test
+    void customNetworkingThroughTheSdkAndTheQueryApiGivesPodsEniConfigSubnetAddresses() throws Exception {
+        VpcEmulator emulator = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.EC2_DEFAULT).build();
+        Path eniConfigs = dir.resolve("eniconfigs.yaml");
+        Files.writeString(eniConfigs, """
+                apiVersion: crd.k8s.amazonaws.com/v1alpha1
+                kind: ENIConfig
+                metadata: {name: us-east-1a}
+                spec: {subnet: %s, securityGroups: [%s]}
+                ---
+                apiVersion: crd.k8s.amazonaws.com/v1alpha1
+                kind: ENIConfig
+                metadata: {name: us-east-1b}
+                spec: {subnet: %s, securityGroups: [%s]}
+                """.formatted(DefaultWorld.POD_SUBNET_A, DefaultWorld.SECURITY_GROUP_PODS,
+                DefaultWorld.POD_SUBNET_B, DefaultWorld.SECURITY_GROUP_PODS));
+        try (Ec2QueryServer server = Ec2QueryServer.start(emulator, Ec2QueryServer.Options.loopback(0))) {
+            AgentCommand command = new AgentCommand();
+            new CommandLine(command).parseArgs("--socket", dir.resolve("agent.sock").toString(),
+                    "--state-dir", dir.resolve("state").toString(), "--cloud", "aws",
+                    "--ec2-endpoint", server.endpoint().toString(), "--region", DefaultWorld.REGION,
+                    "--instance-id", DefaultWorld.INSTANCE_C5_XLARGE, "--eniconfig-file", eniConfigs.toString());
+            AgentConfig config = command.settings(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                    "AWS_SECRET_ACCESS_KEY", "secret", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true",
+                    "WARM_IP_TARGET", "2"));
+            try (Agent agent = Agent.start(config, InstantSource.system())) {
+                String address = addWithinBound(config.socket(), "pod-1");
+                assertThat(address).startsWith("100.64.").endsWith("/18");
+                List<NetworkInterface> enis = emulator.describeNetworkInterfaces(
+                        EniFilter.attachedTo(DefaultWorld.INSTANCE_C5_XLARGE));
+                assertThat(enis).hasSize(2);
+                NetworkInterface podEni = enis.stream().filter(e -> e.attachment().orElseThrow().deviceIndex() == 1)
+                        .findFirst().orElseThrow();
+                assertThat(podEni.subnetId()).isEqualTo(DefaultWorld.POD_SUBNET_B);
+                assertThat(podEni.secondaryIpv4()).contains(address.substring(0, address.indexOf('/')));
+                assertThat(enis.stream().filter(e -> e.attachment().orElseThrow().deviceIndex() == 0)
+                        .flatMap(e -> e.secondaryIpv4().stream())).as("the primary ENI hosts no pods").isEmpty();
+            }
+        }
+    }
+
+    /** ADD until the warm pool has its first address: code 11 (try again later) until then, within a bound. */
+    private static String addWithinBound(Path socket, String container) throws Exception {
+        Instant deadline = Instant.now().plusSeconds(60);
+        while (true) {
+            AgentReply reply = AgentClient.ask(socket, AgentRequest.add(container, "eth0", "/x", null, List.of(), Map.of()),
+                    AgentWire.MAX_ALLOWED_LINE_BYTES, Duration.ofSeconds(30));
+            if (reply instanceof AgentReply.Success s) {
+                return s.result().ips().getFirst().address();
+            }
+            assertThat(((AgentReply.Failure) reply).code()).isEqualTo(CniException.TRY_AGAIN_LATER);
+            assertThat(Instant.now()).as("the warm pool never supplied an address").isBefore(deadline);
+            Thread.sleep(20);
+        }
+    }
+}
