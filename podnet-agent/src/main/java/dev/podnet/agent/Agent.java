@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
-import java.util.concurrent.atomic.AtomicReference;
 import dev.podnet.cloud.ObservedCloudNetwork;
 import dev.podnet.ipam.Pool;
+import dev.podnet.blocks.ClusterMember;
 import dev.podnet.warm.WarmPool;
 import dev.podnet.warm.WarmPoolStats;
 import java.util.concurrent.CountDownLatch;
@@ -29,33 +29,35 @@ public final class Agent implements AutoCloseable {
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
     private final LineServer socket;
-    private final Map<String, WarmPool> warm = new LinkedHashMap<>();
+    private final Map<String, FedPool> fed = new LinkedHashMap<>();
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
-        AtomicReference<Ipam> opened = new AtomicReference<>();
-        AgentMetrics metrics = new AgentMetrics(() -> opened.get().poolStatus().stream()
-                .map(p -> {
-                    AgentReply.PoolStatus c = AgentService.counts(p);
-                    return new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined());
-                }).toList());
+        AgentMetrics metrics = new AgentMetrics(this::poolCounts);
         Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c,
                 new ObservedCloudNetwork(c.cloud(), metrics::ec2Call)));
         List<Pool> pools = new ArrayList<>();
         cloud.ifPresent(c -> pools.add(c.pool()));
         pools.addAll(config.pools());
+        config.cluster().ifPresent(c -> pools.add(c.pool().enginePool()));
         ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
-        opened.set(ipam);
         try {
             if (cloud.isPresent()) {
                 WarmPool pool = cloud.get().adopt(ipam, config.stateDir());
-                warm.put(pool.pool(), pool);
-                metrics.warmPools(() -> warm.values().stream().map(w -> {
-                    WarmPoolStats s = w.stats();
-                    return new AgentMetrics.WarmCounts(w.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(), s.free());
-                }).toList());
+                fed.put(pool.pool(), FedPool.of(pool));
+                metrics.warmPools(() -> {
+                    WarmPoolStats s = pool.stats();
+                    return List.of(new AgentMetrics.WarmCounts(pool.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(),
+                            s.free()));
+                });
                 servers.add(cloud.get().loop(pool));
             }
-            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, warm);
+            if (config.cluster().isPresent()) {
+                // Closed with the servers, so its loop stops before the engine closes.
+                ClusterMember member = ClusterMember.start(config.cluster().get(), ipam, clock);
+                servers.add(member);
+                fed.put(member.pool().pool(), FedPool.of(member.pool()));
+            }
+            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed);
             socket = new LineServer(config.socket(), service::handle, AgentService::tooLong);
             servers.add(socket);
             if (config.metricsListen().isPresent()) {
@@ -70,6 +72,12 @@ public final class Agent implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    private List<AgentMetrics.PoolCounts> poolCounts() {
+        return service.poolCounts().stream()
+                .map(c -> new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined()))
+                .toList();
     }
 
     public static Agent start(AgentConfig config, InstantSource clock) throws IOException {

@@ -1,5 +1,6 @@
 package dev.podnet.agent;
 
+import dev.podnet.blocks.ClusterSettings;
 import dev.podnet.ipam.IpRange;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.Pool;
@@ -19,17 +20,19 @@ import java.util.Set;
  * @param introspectionListen {@code 127.0.0.1:PORT} for the status endpoint, or empty for none
  * @param quarantine          how long a released address waits before reuse
  * @param cloud               a pool fed from the cloud, served first, beside the fixed {@code pools}
+ * @param cluster             a cluster-wide pool handed out in blocks claimed in the cluster store
  */
 public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen,
                           Optional<String> introspectionListen, List<Pool> pools, Duration quarantine,
-                          Optional<CloudPoolConfig> cloud) {
+                          Optional<CloudPoolConfig> cloud, Optional<ClusterSettings> cluster) {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podnet/agent.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/podnet");
 
     public AgentConfig {
         pools = List.copyOf(pools);
-        if (pools.isEmpty() && cloud.isEmpty()) {
-            throw new InvalidInputException("no pool: give at least one --pool NAME=CIDR[,CIDR6], or --cloud aws");
+        if (pools.isEmpty() && cloud.isEmpty() && cluster.isEmpty()) {
+            throw new InvalidInputException("no pool: give at least one --pool NAME=CIDR[,CIDR6], --cluster-pool "
+                    + "NAME=CIDR or --cloud aws");
         }
         Set<String> names = new HashSet<>();
         for (Pool p : pools) {
@@ -42,15 +45,27 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
                 throw new InvalidInputException("pool \"" + c.pool() + "\" is both a --pool and the cloud pool");
             }
         });
+        cluster.ifPresent(c -> {
+            String name = c.pool().pool();
+            if (names.contains(name) || cloud.map(x -> x.pool().equals(name)).orElse(false)) {
+                throw new InvalidInputException("pool \"" + name + "\" is both the cluster pool and another pool");
+            }
+        });
         if (quarantine.isNegative()) {
             throw new InvalidInputException("the quarantine must not be negative, got " + quarantine);
         }
     }
 
+    /** No cluster pool. */
+    public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
+                       List<Pool> pools, Duration quarantine, Optional<CloudPoolConfig> cloud) {
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, cloud, Optional.empty());
+    }
+
     /** Fixed pools only. */
     public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
                        List<Pool> pools, Duration quarantine) {
-        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, Optional.empty());
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, Optional.empty(), Optional.empty());
     }
 
     /** {@code NAME=CIDR[,CIDR6]}: a pool of one IPv4 range, one IPv6 range, or both (dual stack). */

@@ -6,6 +6,7 @@ import dev.podnet.api.AgentWire;
 import dev.podnet.api.CniException;
 import dev.podnet.api.CniVersion;
 import dev.podnet.cni.IpamBridge;
+import dev.podnet.cni.PluginInAgent;
 import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
@@ -14,8 +15,8 @@ import dev.podnet.ipam.PoolStatus;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
-import dev.podnet.warm.WarmPool;
 import java.util.Set;
 
 /**
@@ -26,19 +27,19 @@ public final class AgentService {
     private final Ipam ipam;
     private final List<String> pools;
     private final AgentMetrics metrics;
-    /** Pools fed from the cloud: their ADD, DEL and GC go through the warm pool, which owns their free list. */
-    private final Map<String, WarmPool> warm;
+    /** Pools fed from outside the engine (EC2, the cluster's blocks), by name. */
+    private final Map<String, FedPool> fed;
 
     /** @param pools the configured pool names; the first serves requests that name none */
     public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics) {
         this(ipam, pools, metrics, Map.of());
     }
 
-    public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, WarmPool> warm) {
+    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed) {
         this.ipam = ipam;
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
-        this.warm = Map.copyOf(warm);
+        this.fed = Map.copyOf(fed);
     }
 
     /** The line protocol: decode, answer, encode; a line that does not decode gets a code-6 error reply. */
@@ -48,7 +49,7 @@ public final class AgentService {
         AgentReply reply;
         try {
             AgentRequest request = AgentWire.decodeRequest(line.getBytes(StandardCharsets.UTF_8));
-            op = request.op().wire();
+            op = label(request);
             reply = answer(request);
         } catch (CniException e) {
             reply = AgentReply.Failure.of(e);
@@ -69,7 +70,26 @@ public final class AgentService {
         return line(new AgentReply.Failure(CniException.DECODING_FAILURE, problem, ""));
     }
 
+    /**
+     * The metrics label: an exec request counts as the CNI command it carries, so the per-operation latencies
+     * keep meaning "add", "del"... whichever way the plugin asked.
+     */
+    private static String label(AgentRequest request) {
+        if (request.op() != AgentRequest.Op.EXEC) {
+            return request.op().wire();
+        }
+        String command = request.exec().env().getOrDefault("CNI_COMMAND", "").toLowerCase(Locale.ROOT);
+        return switch (command) {
+            case "add", "del", "check", "gc", "status" -> command;
+            default -> "exec";
+        };
+    }
+
     AgentReply answer(AgentRequest request) {
+        if (request.op() == AgentRequest.Op.EXEC) {
+            // The plugin's whole run, in-process: its requests come back here through answer(), pool checks included.
+            return PluginInAgent.run(request.exec(), this::answer);
+        }
         String pool = request.pool() != null ? request.pool() : pools.getFirst();
         if (!pools.contains(pool)) {
             return AgentReply.Failure.of(new CniException(CniException.INVALID_NETWORK_CONFIG, "unknown pool",
@@ -89,18 +109,19 @@ public final class AgentService {
                 case GC -> {
                     Set<AttachmentKey> valid = new HashSet<>();
                     request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
-                    if (warm.containsKey(pool)) {
-                        warm.get(pool).gc(valid);
+                    if (fed.containsKey(pool)) {
+                        fed.get(pool).gc(valid);
                     } else {
                         ipam.gc(pool, valid);
                     }
                     yield new AgentReply.Success(null);
                 }
                 case STATUS -> status();
+                case EXEC -> throw new IllegalStateException("exec is answered above");
             };
         } catch (IpamException e) {
             if (request.op() == AgentRequest.Op.ADD) {
-                metrics.failed(pool, e.reason().name().toLowerCase(java.util.Locale.ROOT));
+                metrics.failed(pool, e.reason().name().toLowerCase(Locale.ROOT));
             }
             return AgentReply.Failure.of(IpamBridge.error(e));
         } catch (CniException e) {
@@ -108,9 +129,9 @@ public final class AgentService {
         }
     }
 
-    /** DEL names no pool the engine needs, but a cloud-fed pool must see its address come back. */
+    /** DEL names no pool, but a fed pool must see its address come back. */
     private void release(AttachmentKey key) {
-        WarmPool owner = ipam.find(key).map(a -> warm.get(a.pool())).orElse(null);
+        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
         if (owner != null) {
             owner.release(key);
         } else {
@@ -120,14 +141,15 @@ public final class AgentService {
 
     private AgentReply add(AgentRequest request, String pool) {
         var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips());
-        Allocation a = warm.containsKey(pool) ? warm.get(pool).allocate(r.key(), r.requested()) : ipam.allocate(r);
+        FedPool f = fed.get(pool);
+        Allocation a = f != null ? f.allocate(r.key(), r.requested()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
         return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()));
     }
 
     private AgentReply status() {
         var status = ipam.status();
-        List<AgentReply.PoolStatus> pools = status.pools().stream().map(AgentService::counts).toList();
+        List<AgentReply.PoolStatus> pools = status.pools().stream().map(this::counts).toList();
         List<AgentReply.Allocation> allocations = status.allocations().stream()
                 .flatMap(a -> a.addresses().stream().map(addr -> new AgentReply.Allocation(addr.cidrText(),
                         a.key().containerId(), a.key().ifName(), a.pool())))
@@ -135,7 +157,17 @@ public final class AgentService {
         return new AgentReply.Status(pools, allocations);
     }
 
-    static AgentReply.PoolStatus counts(PoolStatus p) {
+    /** The pools' counts; a fed pool counts what the node holds, not the engine range behind it. */
+    List<AgentReply.PoolStatus> poolCounts() {
+        return ipam.poolStatus().stream().map(this::counts).toList();
+    }
+
+    private AgentReply.PoolStatus counts(PoolStatus p) {
+        FedPool f = fed.get(p.pool());
+        return f != null ? f.counts(p.pool()) : engineCounts(p);
+    }
+
+    static AgentReply.PoolStatus engineCounts(PoolStatus p) {
         PoolStatus.Counts v4 = p.ipv4();
         PoolStatus.Counts v6 = p.ipv6();
         return new AgentReply.PoolStatus(p.pool(), sum(v4.total(), v6.total()), sum(v4.used(), v6.used()),

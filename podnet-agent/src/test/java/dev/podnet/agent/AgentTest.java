@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -113,6 +114,44 @@ class AgentTest {
             String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPorts().get(1)
                     + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
             assertThat(status).contains("\"containerId\":\"m\"");
+        }
+    }
+
+    @Test
+    void execRunsThePluginInTheAgentAndCountsAsItsCommand() throws Exception {
+        AgentConfig config = config("default=10.5.0.0/24");
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            Path socket = config.socket();
+            byte[] conf = ("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"podnet-ipam\","
+                    + "\"agentSocket\":\"" + socket + "\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}").getBytes(StandardCharsets.UTF_8);
+            Map<String, String> env = Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "x1", "CNI_IFNAME", "eth0",
+                    "CNI_NETNS", "/var/run/netns/x1", "CNI_PATH", "/opt/cni/bin");
+
+            AgentReply added = ask(socket, AgentRequest.exec(socket.toString(), env, conf));
+            assertThat(added).isEqualTo(new AgentReply.Exec(0, ("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.5.0.2/24\","
+                    + "\"gateway\":\"10.5.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}\n").getBytes(StandardCharsets.UTF_8), null));
+            AgentReply.Status status = (AgentReply.Status) ask(socket, AgentRequest.status());
+            assertThat(status.allocations()).extracting(AgentReply.Allocation::containerId).containsExactly("x1");
+
+            Map<String, String> del = new java.util.HashMap<>(env);
+            del.put("CNI_COMMAND", "DEL");
+            assertThat(ask(socket, AgentRequest.exec(socket.toString(), del, conf))).isEqualTo(new AgentReply.Exec(0, null, null));
+            assertThat(((AgentReply.Status) ask(socket, AgentRequest.status())).allocations()).isEmpty();
+
+            // an invalid configuration is the plugin's error output, decided in the agent with nothing changed
+            AgentReply invalid = ask(socket, AgentRequest.exec(socket.toString(), env, "{\"cniVersion\":".getBytes(StandardCharsets.UTF_8)));
+            assertThat(invalid).isInstanceOfSatisfying(AgentReply.Exec.class, e -> {
+                assertThat(e.exit()).isEqualTo(1);
+                assertThat(new String(e.stdout(), StandardCharsets.UTF_8)).contains("\"code\":6");
+            });
+            // a configuration that names another socket is declined: the plugin must ask that agent itself
+            assertThat(ask(socket, AgentRequest.exec("/run/other.sock", env, conf)))
+                    .isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.msg()).isEqualTo("exec declined"));
+
+            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                    + agent.httpPorts().get(0) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
+            assertThat(metrics).contains("podnet_agent_request_duration_seconds_count{op=\"add\"} 3",
+                    "podnet_agent_request_duration_seconds_count{op=\"del\"} 1");
         }
     }
 

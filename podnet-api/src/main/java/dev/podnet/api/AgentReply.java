@@ -1,5 +1,6 @@
 package dev.podnet.api;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -7,7 +8,7 @@ import java.util.List;
  * A sealed family so the plugin handles every shape; the error carries the CNI code the plugin must print,
  * because only the agent knows whether a failure is transient (11) or final.
  */
-public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failure, AgentReply.Status {
+public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failure, AgentReply.Status, AgentReply.Exec {
     boolean ok();
 
     /**
@@ -56,6 +57,51 @@ public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failur
         @Override
         public boolean ok() {
             return true;
+        }
+    }
+
+    /**
+     * The answer to exec: what the plugin, run in the agent, printed and the status it exited with, for the plugin
+     * process to pass on byte for byte. A failure reply to exec means "run it yourself" (an older agent, or a
+     * configuration this agent does not serve); the plugin then never prints it.
+     */
+    record Exec(int exit, byte[] stdout, byte[] stderr) implements AgentReply {
+        public Exec {
+            if (exit < 0 || exit > 255) {
+                throw new CniException(CniException.DECODING_FAILURE, "invalid agent reply", "exit must be 0..255, got " + exit);
+            }
+            stdout = stdout == null ? new byte[0] : stdout.clone();
+            stderr = stderr == null ? new byte[0] : stderr.clone();
+        }
+
+        @Override
+        public byte[] stdout() {
+            return stdout.clone();
+        }
+
+        @Override
+        public byte[] stderr() {
+            return stderr.clone();
+        }
+
+        @Override
+        public boolean ok() {
+            return true;
+        }
+
+        @Override
+        public boolean equals(Object o) {
+            return o instanceof Exec e && exit == e.exit && Arrays.equals(stdout, e.stdout) && Arrays.equals(stderr, e.stderr);
+        }
+
+        @Override
+        public int hashCode() {
+            return (exit * 31 + Arrays.hashCode(stdout)) * 31 + Arrays.hashCode(stderr);
+        }
+
+        @Override
+        public String toString() {
+            return "Exec[exit=" + exit + ", stdout=" + stdout.length + " bytes, stderr=" + stderr.length + " bytes]";
         }
     }
 

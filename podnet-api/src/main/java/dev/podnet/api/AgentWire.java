@@ -56,6 +56,16 @@ public final class AgentWire {
                 }
                 out.gen.writeEndArray();
             }
+            if (request.exec() != null) {
+                out.string("agentSocket", request.exec().agentSocket());
+                out.field("env");
+                out.startObject();
+                for (Map.Entry<String, String> variable : request.exec().env().entrySet()) {
+                    out.string(variable.getKey(), variable.getValue());
+                }
+                out.endObject();
+                out.binary("stdin", request.exec().stdin());
+            }
             out.endObject();
             return line(out);
         } catch (IOException e) {
@@ -81,6 +91,15 @@ public final class AgentWire {
             } else if (reply instanceof AgentReply.Status status) {
                 out.field("status");
                 AgentStatusCodec.write(out, status);
+            } else if (reply instanceof AgentReply.Exec exec) {
+                out.field("exec");
+                out.startObject();
+                out.number("exit", exec.exit());
+                out.binary("stdout", exec.stdout());
+                if (exec.stderr().length > 0) {
+                    out.binary("stderr", exec.stderr());
+                }
+                out.endObject();
             }
             out.endObject();
             return line(out);
@@ -100,6 +119,9 @@ public final class AgentWire {
             List<String> ips = List.of();
             Map<String, String> args = Map.of();
             List<Attachment> valid = null;
+            String agentSocket = null;
+            Map<String, String> env = null;
+            byte[] stdin = null;
             for (String field = in.nextField(); field != null; field = in.nextField()) {
                 switch (field) {
                     case "op" -> op = in.string();
@@ -110,6 +132,9 @@ public final class AgentWire {
                     case "ips" -> ips = in.strings();
                     case "args" -> args = readArgs(in);
                     case "validAttachments" -> valid = NetConfDecoder.readAttachments(in);
+                    case "agentSocket" -> agentSocket = in.string();
+                    case "env" -> env = readArgs(in);
+                    case "stdin" -> stdin = in.binary();
                     default -> in.skip();
                 }
             }
@@ -117,9 +142,10 @@ public final class AgentWire {
             AgentRequest.Op parsed = AgentRequest.Op.parse(op);
             if (parsed == null) {
                 throw new CniException(CniException.DECODING_FAILURE, BAD_REQUEST,
-                        "op must be add, del, check, gc or status, got " + (op == null ? "nothing" : "\"" + op + "\""));
+                        "op must be add, del, check, gc, status or exec, got " + (op == null ? "nothing" : "\"" + op + "\""));
             }
-            return new AgentRequest(parsed, containerId, ifName, netns, pool, ips, args, valid);
+            AgentRequest.Exec exec = parsed == AgentRequest.Op.EXEC ? new AgentRequest.Exec(agentSocket, env, stdin) : null;
+            return new AgentRequest(parsed, containerId, ifName, netns, pool, ips, args, valid, exec);
         }
     }
 
@@ -134,9 +160,11 @@ public final class AgentWire {
             CniResult result = null;
             AgentReply.Failure failure = null;
             AgentReply.Status status = null;
+            AgentReply.Exec exec = null;
             for (String field = in.nextField(); field != null; field = in.nextField()) {
                 switch (field) {
                     case "ok" -> ok = in.bool();
+                    case "exec" -> exec = in.objectOrNull("an object") ? readExec(in) : null;
                     case "result" -> result = in.objectOrNull("an object") ? ResultCodec.read(in, CniVersion.CURRENT) : null;
                     case "error" -> failure = in.objectOrNull("an object") ? readFailure(in) : null;
                     case "status" -> status = in.objectOrNull("an object") ? AgentStatusCodec.read(in) : null;
@@ -156,7 +184,7 @@ public final class AgentWire {
             if (failure != null) {
                 throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY, "ok is true but there is an error");
             }
-            return status != null ? status : new AgentReply.Success(result);
+            return exec != null ? exec : status != null ? status : new AgentReply.Success(result);
         }
     }
 
@@ -238,6 +266,24 @@ public final class AgentWire {
             }
         }
         return args;
+    }
+
+    private static AgentReply.Exec readExec(JsonIn in) {
+        Integer exit = null;
+        byte[] stdout = null;
+        byte[] stderr = null;
+        for (String field = in.nextField(); field != null; field = in.nextField()) {
+            switch (field) {
+                case "exit" -> exit = in.integer();
+                case "stdout" -> stdout = in.binary();
+                case "stderr" -> stderr = in.binary();
+                default -> in.skip();
+            }
+        }
+        if (exit == null) {
+            throw in.invalid(CniException.DECODING_FAILURE, BAD_REPLY, "exec.exit is required");
+        }
+        return new AgentReply.Exec(exit, stdout, stderr);
     }
 
     private static AgentReply.Failure readFailure(JsonIn in) {

@@ -120,6 +120,22 @@ final class JsonIn implements AutoCloseable {
         }
     }
 
+    /** A base64 string (Jackson's default variant, as {@link JsonOut#binary} writes it); null for JSON null. */
+    byte[] binary() {
+        JsonToken token = parser.currentToken();
+        if (token == JsonToken.VALUE_NULL) {
+            return null;
+        }
+        if (token != JsonToken.VALUE_STRING) {
+            throw typeError("a base64 string");
+        }
+        try {
+            return parser.getBinaryValue();
+        } catch (IOException e) {
+            throw decodeFailure(e);
+        }
+    }
+
     Integer integer() {
         Long value = longValue();
         if (value == null) {
@@ -140,10 +156,19 @@ final class JsonIn implements AutoCloseable {
         if (token != JsonToken.VALUE_NUMBER_INT) {
             throw typeError("an integer");
         }
+        String text;
         try {
-            return parser.getLongValue();
+            text = parser.getText();
         } catch (IOException e) {
             throw decodeFailure(e);
+        }
+        // Parsed here rather than by getLongValue(), whose NumberInput compiles a regex on first use: a
+        // millisecond of the plugin's run for the one number it reads (the exit status in an exec reply).
+        try {
+            return Long.parseLong(text);
+        } catch (NumberFormatException e) {
+            throw new CniException(CniException.DECODING_FAILURE, "failed to decode content",
+                    where() + text + " is out of range");
         }
     }
 

@@ -61,6 +61,11 @@ final class JsonOut implements AutoCloseable {
         gen.writeBooleanField(name, value);
     }
 
+    /** Bytes as base64, so any bytes survive a line of JSON unchanged. */
+    void binary(String name, byte[] value) throws IOException {
+        gen.writeBinaryField(name, value);
+    }
+
     void stringsIfPresent(String name, List<String> values) throws IOException {
         if (!values.isEmpty()) {
             strings(name, values);

@@ -31,7 +31,9 @@ class AgentWireTest {
                 AgentRequest.check(ID, "net1", "/var/run/netns/cni-1", "pods-b", Map.of()),
                 AgentRequest.gc(null, List.of(new Attachment(ID, "eth0"), new Attachment("other", "net1"))),
                 AgentRequest.gc("pods-a", List.of()),
-                AgentRequest.status());
+                AgentRequest.status(),
+                AgentRequest.exec("/run/podnet/agent.sock", args, bytes("{\"cniVersion\":\"1.1.0\"}\n")),
+                AgentRequest.exec("/s", Map.of(), new byte[] {0, (byte) 0xff, '\n', '"', (byte) 0xc3}));
     }
 
     static Stream<AgentReply> replies() {
@@ -46,7 +48,9 @@ class AgentWireTest {
                 new AgentReply.Status(
                         List.of(new AgentReply.PoolStatus("pods-a", 64, 12, 50, 2), new AgentReply.PoolStatus("v6", Long.MAX_VALUE, 1, Long.MAX_VALUE - 1, 0)),
                         List.of(new AgentReply.Allocation("10.0.0.7", ID, "eth0", "pods-a"), new AgentReply.Allocation("2001:db8::7", ID, "eth0", null))),
-                new AgentReply.Status(List.of(), List.of()));
+                new AgentReply.Status(List.of(), List.of()),
+                new AgentReply.Exec(0, bytes("{\"cniVersion\":\"1.0.0\",\"ips\":[]}\n"), new byte[0]),
+                new AgentReply.Exec(1, new byte[] {'\n', 0, (byte) 0x80}, bytes("java.lang.IllegalStateException\n\tat x\n")));
     }
 
     @ParameterizedTest
@@ -80,6 +84,48 @@ class AgentWireTest {
         assertThat(text(AgentWire.encode(new AgentReply.Success(null)))).isEqualTo("{\"ok\":true}\n");
         assertThat(text(AgentWire.encode(new AgentReply.Status(List.of(new AgentReply.PoolStatus("p", 4, 1, 2, 1)), List.of()))))
                 .isEqualTo("{\"ok\":true,\"status\":{\"pools\":[{\"name\":\"p\",\"total\":4,\"used\":1,\"free\":2,\"quarantined\":1}],\"allocations\":[]}}\n");
+    }
+
+    @Test
+    void execCarriesTheEnvironmentAndStdinBytesAsBase64() {
+        byte[] stdin = {'{', '}', '\n', (byte) 0xff};
+        assertThat(text(AgentWire.encode(AgentRequest.exec("/run/podnet/agent.sock", Map.of("CNI_COMMAND", "ADD"), stdin))))
+                .isEqualTo("{\"op\":\"exec\",\"agentSocket\":\"/run/podnet/agent.sock\",\"env\":{\"CNI_COMMAND\":\"ADD\"},"
+                        + "\"stdin\":\"e30K/w==\"}\n");
+        assertThat(text(AgentWire.encode(new AgentReply.Exec(1, bytes("{}\n"), new byte[0]))))
+                .isEqualTo("{\"ok\":true,\"exec\":{\"exit\":1,\"stdout\":\"e30K\"}}\n");
+        AgentRequest decoded = AgentWire.decodeRequest(bytes("{\"op\":\"exec\",\"agentSocket\":\"/s\",\"env\":{},\"stdin\":\"e30K/w==\","
+                + "\"containerId\":\"ignored\",\"pool\":\"ignored\"}"));
+        assertThat(decoded.exec().stdin()).isEqualTo(stdin);
+        assertThat(decoded.containerId()).isNull();
+        assertThat(decoded.pool()).isNull();
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"op\":\"exec\"}", "{\"op\":\"exec\",\"agentSocket\":\"/s\",\"env\":{}}",
+        "{\"op\":\"exec\",\"agentSocket\":\"/s\",\"stdin\":\"\"}",
+        "{\"op\":\"exec\",\"agentSocket\":\"/s\",\"env\":{},\"stdin\":\"not base64!\"}",
+        "{\"op\":\"exec\",\"agentSocket\":\"/s\",\"env\":{\"A\":1},\"stdin\":\"\"}",
+        "{\"op\":\"exec\",\"agentSocket\":\"/s\",\"env\":{},\"stdin\":7}"
+    })
+    void malformedExecRequestsAreCodeSix(String json) {
+        assertCode(() -> AgentWire.decodeRequest(bytes(json)), CniException.DECODING_FAILURE);
+    }
+
+    @Test
+    void execNeedsTheAbsoluteSocketThePluginUsed() {
+        assertCode(() -> AgentWire.decodeRequest(bytes("{\"op\":\"exec\",\"agentSocket\":\"agent.sock\",\"env\":{},\"stdin\":\"\"}")),
+                CniException.INVALID_NETWORK_CONFIG);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {
+        "{\"ok\":true,\"exec\":{}}", "{\"ok\":true,\"exec\":{\"exit\":256}}", "{\"ok\":true,\"exec\":{\"exit\":-1}}",
+        "{\"ok\":true,\"exec\":{\"exit\":0,\"stdout\":\"%%%\"}}", "{\"ok\":true,\"exec\":[]}"
+    })
+    void malformedExecRepliesAreCodeSix(String json) {
+        assertCode(() -> AgentWire.decodeReply(bytes(json)), CniException.DECODING_FAILURE);
     }
 
     @Test

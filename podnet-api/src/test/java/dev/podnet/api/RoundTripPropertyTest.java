@@ -93,9 +93,23 @@ class RoundTripPropertyTest {
         Gen<List<String>> ips = lists().of(V6.flatMap(RoundTripPropertyTest::address)).ofSizeBetween(0, 3);
         qt().withExamples(300).forAll(Generate.enumValues(AgentRequest.Op.class), ips, args, MAYBE_TEXT).checkAssert((op, addresses, pairs, pool) -> {
             List<Attachment> valid = op == AgentRequest.Op.GC ? List.of(new Attachment("c1", "eth0")) : null;
-            AgentRequest request = new AgentRequest(op, "c1", "eth0", "/var/run/netns/x", pool, addresses, pairs, valid);
+            AgentRequest.Exec exec = op == AgentRequest.Op.EXEC ? new AgentRequest.Exec("/run/podnet/agent.sock", pairs,
+                    String.valueOf(pool).getBytes(java.nio.charset.StandardCharsets.UTF_8)) : null;
+            AgentRequest request = new AgentRequest(op, "c1", "eth0", "/var/run/netns/x", pool, addresses, pairs, valid, exec);
 
             assertThat(AgentWire.decodeRequest(AgentWire.encode(request))).isEqualTo(request);
+        });
+    }
+
+    @Test
+    void execBytesRoundTripWhateverTheyAre() {
+        Gen<byte[]> bytes = Generate.byteArrays(Generate.range(0, 300), Generate.bytes(Byte.MIN_VALUE, Byte.MAX_VALUE, (byte) 0));
+        qt().withExamples(300).forAll(bytes, bytes, Generate.range(0, 255)).checkAssert((in, out, exit) -> {
+            AgentRequest request = AgentRequest.exec("/run/podnet/agent.sock", Map.of("CNI_COMMAND", "ADD"), in);
+            AgentReply reply = new AgentReply.Exec(exit, out, in);
+
+            assertThat(AgentWire.decodeRequest(AgentWire.encode(request))).isEqualTo(request);
+            assertThat(AgentWire.decodeReply(AgentWire.encode(reply))).isEqualTo(reply);
         });
     }
 

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
+import dev.podnet.blocks.BlockPoolConfig;
+import dev.podnet.blocks.ClusterSettings;
 import dev.podnet.net.InvalidInputException;
 import java.io.IOException;
 import java.nio.file.Path;
@@ -32,6 +34,7 @@ import sun.misc.Signal;
         footer = {"", "Examples:",
                 "  podnet agent --pool default=10.244.1.0/24 --metrics-listen 127.0.0.1:61678",
                 "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120",
+                "  podnet agent --cluster-pool cluster=10.244.0.0/16 --etcd-endpoints http://10.0.0.5:2379 --node-name node-a",
                 "  WARM_IP_TARGET=5 podnet agent --cloud aws --ec2-endpoint http://127.0.0.1:8900 --region us-east-1 \\",
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
@@ -66,6 +69,25 @@ final class AgentCommand implements Callable<Integer> {
     @picocli.CommandLine.Mixin
     CloudOptions cloud = new CloudOptions();
 
+    @Option(names = "--cluster-pool", paramLabel = "NAME=CIDR",
+            description = "A cluster-wide IPv4 pool shared by every node: the node claims /26 blocks of it in the cluster store.")
+    String clusterPool;
+
+    @Option(names = "--block-size", paramLabel = "LENGTH",
+            description = "Prefix length of the cluster pool's blocks, 20 to 30 (default 26).")
+    Integer blockSize;
+
+    @Option(names = "--etcd-endpoints", paramLabel = "URL[,URL]", split = ",",
+            description = "The cluster store: etcd client URLs, e.g. http://10.0.0.5:2379.")
+    List<String> etcdEndpoints = new ArrayList<>();
+
+    @Option(names = "--store-dir", paramLabel = "DIR",
+            description = "Without --etcd-endpoints: the embedded cluster store's directory (one machine only).")
+    Path storeDir;
+
+    @Option(names = "--node-name", paramLabel = "NAME", description = "This node in the cluster store (default: the host name).")
+    String nodeName;
+
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
                      Integer quarantineSeconds, List<String> pools) {
@@ -81,6 +103,8 @@ final class AgentCommand implements Callable<Integer> {
             List<String> served = new ArrayList<>();
             settings.cloud().ifPresent(c -> served.add(c.pool() + " (EC2 addresses of " + c.instanceId() + ")"));
             settings.pools().forEach(p -> served.add(p.name()));
+            settings.cluster().ifPresent(c -> served.add(c.pool().pool() + " (cluster pool " + c.pool().cidr()
+                    + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ")"));
             spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%n", served, settings.socket(),
                     agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts());
             spec.commandLine().getErr().flush();
@@ -104,7 +128,24 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 (poolSpecs == null ? List.<String>of() : poolSpecs).stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env));
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster());
+    }
+
+    /** The --cluster-pool flags; each of the others needs it. */
+    Optional<ClusterSettings> cluster() {
+        if (clusterPool == null) {
+            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null || nodeName != null) {
+                throw new InvalidInputException("--block-size, --etcd-endpoints, --store-dir and --node-name need "
+                        + "--cluster-pool NAME=CIDR");
+            }
+            return Optional.empty();
+        }
+        BlockPoolConfig.Builder pool = BlockPoolConfig.parse(clusterPool);
+        if (blockSize != null) {
+            pool.blockLength(blockSize);
+        }
+        return Optional.of(new ClusterSettings(pool.build(), nodeName != null ? nodeName : ClusterSettings.hostName(),
+                etcdEndpoints, Optional.ofNullable(storeDir)));
     }
 
     @SafeVarargs

@@ -2,6 +2,7 @@ package dev.podnet.cli;
 
 import java.io.File;
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -21,9 +22,13 @@ final class CniInstaller {
     /** The plugin's classpath: only what a plugin run loads (no CLI, planner or agent code). */
     private static final List<String> JARS = List.of("podnet-cni", "podnet-api", "podnet-ipam", "podnet-net",
             "jackson-core", "ipaddress");
-    /** Start-up over throughput: a plugin run lives for tens of milliseconds. */
+    /**
+     * Start-up over throughput: a plugin run lives for tens of milliseconds. The JVM's own messages go to stderr:
+     * by default it prints them on stdout (an AOT cache it cannot map, after a JDK upgrade in place, prints three
+     * error lines), and stdout must carry nothing but the CNI result.
+     */
     static final List<String> JVM_FLAGS = List.of("-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-XX:-UsePerfData",
-            "-Xss512k");
+            "-Xss512k", "-Xlog:disable", "-Xlog:all=warning:stderr");
 
     record Installed(Path launcher, Path aotCache, boolean aotCacheCreated) {
     }
@@ -45,13 +50,17 @@ final class CniInstaller {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path cache = libDir.resolve(PLUGIN + ".aot");
         Files.deleteIfExists(cache);
-        boolean cached = aotCache && train(java, String.join(File.pathSeparator, classpath), cache);
+        String cp = String.join(File.pathSeparator, classpath);
+        boolean cached = aotCache && train(java, cp, cache) && usable(java, cp, cache);
+        if (!cached) {
+            Files.deleteIfExists(cache);
+        }
         List<String> command = new ArrayList<>(List.of(java));
         command.addAll(JVM_FLAGS);
         if (cached) {
             command.add("-XX:AOTCache=" + cache);
         }
-        command.addAll(List.of("-cp", String.join(File.pathSeparator, classpath), "dev.podnet.cni.Main"));
+        command.addAll(List.of("-cp", cp, "dev.podnet.cni.Main"));
         String script = "#!/bin/sh\n# The podnet-ipam CNI plugin, written by `podnet install-cni`; rerun it after upgrading podnet or the JDK.\n"
                 + "exec " + String.join(" ", command.stream().map(CniInstaller::quote).toList()) + "\n";
         Path launcher = dir.resolve(PLUGIN);
@@ -117,6 +126,27 @@ final class CniInstaller {
             return false;
         }
         return p.exitValue() == 0 && Files.isRegularFile(cache);
+    }
+
+    /**
+     * Runs the plugin once (VERSION) with the launcher's exact command line and {@code -XX:AOTMode=on}, which makes
+     * the JVM fail instead of silently running without a cache it cannot use (a flag or class path that differs
+     * from training's); the launcher itself keeps the default mode, so a cache that goes stale later only slows it.
+     */
+    private static boolean usable(String java, String classpath, Path cache) throws IOException, InterruptedException {
+        List<String> command = new ArrayList<>(List.of(java));
+        command.addAll(JVM_FLAGS);
+        command.addAll(List.of("-XX:AOTMode=on", "-XX:AOTCache=" + cache, "-cp", classpath, "dev.podnet.cni.Main"));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().put("CNI_COMMAND", "VERSION");
+        Process p = pb.start();
+        p.getOutputStream().close();
+        byte[] out = p.getInputStream().readAllBytes();
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            return false;
+        }
+        return p.exitValue() == 0 && new String(out, StandardCharsets.UTF_8).startsWith("{\"cniVersion\"");
     }
 
     private static String quote(String word) {

@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Pod networking for Kubernetes on cloud VPCs: plan, allocate, and run pod addresses.",
         subcommands = {PlanCommand.class, MaxPodsCommand.class, SubnetCalcCommand.class, CidrCommand.class,
                 InstancesCommand.class, AgentCommand.class, IpamCommand.class, InstallCniCommand.class,
-                VpcsimCommand.class, CommandLine.HelpCommand.class},
+                VpcsimCommand.class, OverlayCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  podnet plan examples/custom-networking.yaml --out-dir out/",
                 "  podnet maxpods m5.large t3.medium --mode prefix --cap 110",
                 "  podnet subnet-calc --subnet 10.0.0.0/22 --node m5.large:20:25",
@@ -21,6 +21,10 @@ public final class Main {
     static final int EXIT_BAD_INPUT = 2;
 
     public static void main(String[] args) {
+        // One line per log record (the agent logs to stderr), unless the user configured logging.
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%1$tFT%1$tT.%1$tLZ %4$s %3$s: %5$s%6$s%n");
+        }
         PrintWriter out = new PrintWriter(System.out);
         PrintWriter err = new PrintWriter(System.err, true);
         int status = run(args, out, err);

@@ -76,7 +76,7 @@ class MainTest {
     void agentSettingsAreValidatedBeforeAnythingStarts(@TempDir Path tmp) throws Exception {
         Run noPool = run("agent", "--socket", tmp.resolve("a.sock").toString(), "--state-dir", tmp.toString());
         assertThat(noPool.status()).isEqualTo(2);
-        assertThat(noPool.err()).isEqualTo("podnet agent: no pool: give at least one --pool NAME=CIDR[,CIDR6], or --cloud aws\n");
+        assertThat(noPool.err()).isEqualTo("podnet agent: no pool: give at least one --pool NAME=CIDR[,CIDR6], --cluster-pool NAME=CIDR or --cloud aws\n");
         Run badPool = run("agent", "--pool", "default=10.0.0.1/24", "--state-dir", tmp.toString());
         assertThat(badPool.err()).startsWith("podnet agent: --pool \"default=10.0.0.1/24\": ").contains("host bits");
         assertThat(run("agent", "--pool", "x=10.0.0.0/24", "--metrics-listen", "0.0.0.0:9100",

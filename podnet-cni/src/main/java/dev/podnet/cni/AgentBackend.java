@@ -13,17 +13,41 @@ import java.nio.file.Path;
 import java.time.Duration;
 
 /**
- * Asks the node agent over its unix socket: one request line, one reply line. An agent that cannot be reached is
- * a transient failure (code 11, try again later; 50 for STATUS), never a silent success.
+ * Asks the node agent: one request, one reply, over its unix socket (or, when the plugin runs inside the agent for
+ * an exec request, by a direct call with the same request). An agent that cannot be reached is a transient failure
+ * (code 11, try again later; 50 for STATUS), never a silent success.
  */
 final class AgentBackend implements Backend {
     /** The kubelet gives a CNI call minutes; an agent that takes this long is stuck, and the runtime will retry. */
     static final Duration TIMEOUT = Duration.ofSeconds(30);
 
-    private final Path socket;
+    /** How a request reaches the agent. */
+    @FunctionalInterface
+    interface Transport {
+        /** @throws IOException the agent cannot be reached, or did not answer */
+        AgentReply ask(AgentRequest request) throws IOException;
+    }
 
+    private final Path socket;
+    private final Transport transport;
+
+    /** Over the socket, one connection per request. */
     AgentBackend(Path socket) {
+        this(socket, new SocketTransport(socket));
+    }
+
+    AgentBackend(Path socket, Transport transport) {
         this.socket = socket;
+        this.transport = transport;
+    }
+
+    private record SocketTransport(Path socket) implements Transport {
+        @Override
+        public AgentReply ask(AgentRequest request) throws IOException {
+            // The agent answers status with every allocation: past ~600 pods that is more than 64 KiB.
+            int limit = request.op() == AgentRequest.Op.STATUS ? AgentWire.MAX_ALLOWED_LINE_BYTES : AgentWire.MAX_LINE_BYTES;
+            return AgentClient.ask(socket, request, limit, TIMEOUT);
+        }
     }
 
     @Override
@@ -82,7 +106,7 @@ final class AgentBackend implements Backend {
 
     private AgentReply ask(AgentRequest request, int unreachableCode) {
         try {
-            return AgentClient.ask(socket, request, AgentWire.MAX_LINE_BYTES, TIMEOUT);
+            return transport.ask(request);
         } catch (IOException e) {
             throw new CniException(unreachableCode, "the podnet agent is not reachable", socket + ": " + e.getMessage());
         }

@@ -1,6 +1,8 @@
 package dev.podnet.cni;
 
 import dev.podnet.api.NetConf;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
 import java.io.PrintStream;
 import java.nio.file.Path;
 
@@ -10,10 +12,13 @@ public final class Main {
     }
 
     public static void main(String[] args) {
-        PrintStream stdout = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false);
-        int status = new Plugin(System.getenv(), System.in, stdout, System.err, Main::backend).run();
+        PrintStream stdout = new PrintStream(new FileOutputStream(FileDescriptor.out), false);
+        int status = AgentExec.run(System.getenv(), System.in, stdout, System.err, true);
         stdout.flush();
-        System.exit(status);
+        System.err.flush();
+        // halt, not exit: everything is flushed and the state is on disk, and exit would run shutdown hooks and
+        // set up System.Logger (for its Runtime.exit log record): a millisecond or two of cold code for nothing.
+        Runtime.getRuntime().halt(status);
     }
 
     static Backend backend(NetConf conf) {

@@ -21,6 +21,19 @@ import java.util.function.Function;
  */
 final class Plugin {
     static final String TYPE = "podnet-ipam";
+    /** Set (to anything) to get the stack trace of an internal error on stderr. */
+    static final String DEBUG = "PODNET_DEBUG";
+
+    /**
+     * Thrown by a backends function that does not serve the configuration (the agent, asked to run a plugin for a
+     * configuration that does not name its socket): {@link #run()} lets it through with nothing printed, so the
+     * caller can run the plugin elsewhere.
+     */
+    static final class NotServed extends RuntimeException {
+        NotServed() {
+            super("not served here", null, false, false);
+        }
+    }
 
     private final Map<String, String> env;
     private final InputStream stdin;
@@ -65,8 +78,10 @@ final class Plugin {
             return 0;
         } catch (CniException e) {
             return fail(CniError.of(e, version));
+        } catch (NotServed e) {
+            throw e;
         } catch (RuntimeException e) {
-            if (env.get("PODNET_DEBUG") != null) {
+            if (env.get(DEBUG) != null) {
                 e.printStackTrace(stderr);
             }
             return fail(new CniError(version, CniException.INTERNAL, "internal error in podnet-ipam", e.toString()));

@@ -1,0 +1,68 @@
+package dev.podnet.agent;
+
+import dev.podnet.api.AgentReply;
+import dev.podnet.blocks.BlockPool;
+import dev.podnet.ipam.Allocation;
+import dev.podnet.ipam.AttachmentKey;
+import dev.podnet.warm.WarmPool;
+import inet.ipaddr.IPAddress;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * A pool whose addresses are supplied from outside the engine (EC2 through the warm pool, the cluster through its
+ * blocks): it owns the free list, so its ADD, DEL and GC go through it, and its counts are what the node holds rather
+ * than the engine range behind it.
+ */
+interface FedPool {
+    Allocation allocate(AttachmentKey key, List<IPAddress> requested);
+
+    Optional<Allocation> release(AttachmentKey key);
+
+    List<Allocation> gc(Set<AttachmentKey> valid);
+
+    AgentReply.PoolStatus counts(String name);
+
+    static FedPool of(WarmPool w) {
+        return new FedPool() {
+            public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
+                return w.allocate(key, requested);
+            }
+
+            public Optional<Allocation> release(AttachmentKey key) {
+                return w.release(key);
+            }
+
+            public List<Allocation> gc(Set<AttachmentKey> valid) {
+                return w.gc(valid);
+            }
+
+            public AgentReply.PoolStatus counts(String name) {
+                var s = w.stats();
+                return new AgentReply.PoolStatus(name, s.held(), s.inUse(), s.free(), s.held() - s.inUse() - s.free());
+            }
+        };
+    }
+
+    static FedPool of(BlockPool b) {
+        return new FedPool() {
+            public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
+                return b.allocate(key, requested);
+            }
+
+            public Optional<Allocation> release(AttachmentKey key) {
+                return b.release(key);
+            }
+
+            public List<Allocation> gc(Set<AttachmentKey> valid) {
+                return b.gc(valid);
+            }
+
+            public AgentReply.PoolStatus counts(String name) {
+                var s = b.stats();
+                return new AgentReply.PoolStatus(name, s.reserved(), s.inUse(), s.free(), s.quarantined());
+            }
+        };
+    }
+}

@@ -1,0 +1,204 @@
+package dev.podnet.store;
+
+import dev.podnet.store.StoreRecord.Delete;
+import dev.podnet.store.StoreRecord.End;
+import dev.podnet.store.StoreRecord.Header;
+import dev.podnet.store.StoreRecord.LeaseEnded;
+import dev.podnet.store.StoreRecord.LeaseGranted;
+import dev.podnet.store.StoreRecord.LeaseRenewed;
+import dev.podnet.store.StoreRecord.Put;
+import dev.podnet.store.StoreRecord.Revision;
+import dev.podnet.store.StoreRecord.Stored;
+import java.io.ByteArrayOutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.Base64;
+import java.util.HexFormat;
+import java.util.zip.CRC32C;
+
+/**
+ * The text form of the embedded store's records, one per line, framed as podnet-ipam frames its journal:
+ * <pre>
+ *   LENGTH SP CRC SP PAYLOAD LF
+ * </pre>
+ * LENGTH is the payload's byte count in decimal, CRC its CRC32C as 8 lowercase hex digits. Payloads:
+ * <pre>
+ *   H KIND VERSION GENERATION                    header ("journal" or "snapshot")
+ *   S REVISION NEXT_LEASE                        snapshot: the store revision
+ *   P REVISION LEASE KEY VALUE                   put
+ *   D REVISION KEY                               delete
+ *   G LEASE TTL_MILLIS EXPIRES_MILLIS            lease granted (journal) or alive (snapshot)
+ *   K LEASE EXPIRES_MILLIS                       keep-alive
+ *   X REVISION LEASE                             lease ended, its keys deleted at REVISION
+ *   V KEY CREATE MOD VERSION LEASE VALUE         snapshot: one key
+ *   E COUNT                                      snapshot: last record; COUNT records came before it
+ * </pre>
+ * KEY is percent-encoded UTF-8 (bytes outside '!'..'~', and '%', become %XX), so {@code /podnet/blocks/10.0.0.0-26}
+ * stays readable with {@code cat}; VALUE is base64 (values are arbitrary bytes). The length and checksum let replay
+ * tell a torn last line (cut off) from damage in the middle (an error).
+ */
+final class StoreCodec {
+
+    static final int VERSION = 1;
+    /** A 1 MiB value in base64 plus a 1 KiB key, percent-encoded, fits; a larger length field is corruption. */
+    static final int MAX_PAYLOAD = 2 << 20;
+    private static final HexFormat HEX = HexFormat.of();
+    private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
+
+    private StoreCodec() {
+    }
+
+    static byte[] frame(StoreRecord record) {
+        byte[] payload = payload(record).getBytes(StandardCharsets.US_ASCII);
+        String head = payload.length + " " + HEX.toHexDigits((int) crc(payload, 0, payload.length)) + " ";
+        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
+        byte[] frame = new byte[headBytes.length + payload.length + 1];
+        System.arraycopy(headBytes, 0, frame, 0, headBytes.length);
+        System.arraycopy(payload, 0, frame, headBytes.length, payload.length);
+        frame[frame.length - 1] = '\n';
+        return frame;
+    }
+
+    static String payload(StoreRecord record) {
+        return switch (record) {
+            case Header h -> "H " + h.kind() + " " + h.version() + " " + h.generation();
+            case Revision r -> "S " + r.revision() + " " + r.nextLeaseId();
+            case Put p -> "P " + p.revision() + " " + p.lease() + " " + key(p.key()) + " " + value(p.value());
+            case Delete d -> "D " + d.revision() + " " + key(d.key());
+            case LeaseGranted g -> "G " + g.id() + " " + g.ttlMillis() + " " + g.expiresAtMillis();
+            case LeaseRenewed k -> "K " + k.id() + " " + k.expiresAtMillis();
+            case LeaseEnded x -> "X " + x.revision() + " " + x.id();
+            case Stored v -> "V " + key(v.key()) + " " + v.createRevision() + " " + v.modRevision() + " "
+                    + v.version() + " " + v.lease() + " " + value(v.value());
+            case End e -> "E " + e.count();
+        };
+    }
+
+    /** Parses a payload whose CRC matched; a failure here means a bug or a foreign file, not a torn write. */
+    static StoreRecord parse(String payload) {
+        String[] t = payload.split(" ", -1);
+        try {
+            return switch (t[0]) {
+                case "H" -> new Header(arity(t, 4)[1], Integer.parseInt(t[2]), number(t[3]));
+                case "S" -> new Revision(number(arity(t, 3)[1]), number(t[2]));
+                case "P" -> new Put(number(arity(t, 5)[1]), unkey(t[3]), unvalue(t[4]), number(t[2]));
+                case "D" -> new Delete(number(arity(t, 3)[1]), unkey(t[2]));
+                case "G" -> new LeaseGranted(number(arity(t, 4)[1]), number(t[2]), number(t[3]));
+                case "K" -> new LeaseRenewed(number(arity(t, 3)[1]), number(t[2]));
+                case "X" -> new LeaseEnded(number(arity(t, 3)[1]), number(t[2]));
+                case "V" -> new Stored(unkey(arity(t, 7)[1]), unvalue(t[6]), number(t[2]), number(t[3]),
+                        number(t[4]), number(t[5]));
+                case "E" -> new End(number(arity(t, 2)[1]));
+                default -> throw new IllegalArgumentException("unknown record type \"" + t[0] + "\"");
+            };
+        } catch (StoreException e) {
+            throw new IllegalArgumentException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Reads the frame at {@code offset}: its payload and where the next frame starts, or why it is not a frame.
+     * {@link Frame.Incomplete} means the bytes stop before the frame does, which is what a crash mid-write leaves.
+     */
+    static Frame read(byte[] data, int offset) {
+        int i = offset;
+        long length = 0;
+        int digits = 0;
+        while (i < data.length && data[i] >= '0' && data[i] <= '9' && digits < 8) {
+            length = length * 10 + (data[i++] - '0');
+            digits++;
+        }
+        if (i == data.length) {
+            return new Frame.Incomplete();
+        }
+        if (digits == 0 || data[i] != ' ' || length > MAX_PAYLOAD) {
+            return new Frame.Bad("no record header");
+        }
+        int crcAt = i + 1;
+        int payloadAt = crcAt + 9;
+        long end = (long) payloadAt + length + 1;
+        if (end > data.length) {
+            return new Frame.Incomplete();
+        }
+        if (data[payloadAt - 1] != ' ' || data[(int) end - 1] != '\n') {
+            return new Frame.Bad("record framing is broken");
+        }
+        int stored;
+        try {
+            stored = HexFormat.fromHexDigits(new String(data, crcAt, 8, StandardCharsets.US_ASCII));
+        } catch (IllegalArgumentException e) {
+            return new Frame.Bad("the checksum field is not hex");
+        }
+        if ((int) crc(data, payloadAt, (int) length) != stored) {
+            return new Frame.Bad("checksum mismatch");
+        }
+        return new Frame.Ok(new String(data, payloadAt, (int) length, StandardCharsets.US_ASCII), (int) end);
+    }
+
+    sealed interface Frame {
+        record Ok(String payload, int next) implements Frame {
+        }
+
+        record Incomplete() implements Frame {
+        }
+
+        record Bad(String why) implements Frame {
+        }
+    }
+
+    static String key(String key) {
+        StringBuilder out = new StringBuilder(key.length());
+        for (byte b : key.getBytes(StandardCharsets.UTF_8)) {
+            if (b > ' ' && b < 0x7f && b != '%') {
+                out.append((char) b);
+            } else {
+                out.append('%').append(UPPER_HEX.toHexDigits(b));
+            }
+        }
+        return out.toString();
+    }
+
+    static String unkey(String encoded) {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream(encoded.length());
+        for (int i = 0; i < encoded.length(); i++) {
+            char c = encoded.charAt(i);
+            if (c == '%') {
+                if (i + 2 >= encoded.length()) {
+                    throw new IllegalArgumentException("a key ends inside an escape: " + encoded);
+                }
+                bytes.write(HexFormat.fromHexDigits(encoded, i + 1, i + 3));
+                i += 2;
+            } else {
+                bytes.write(c);
+            }
+        }
+        String key = bytes.toString(StandardCharsets.UTF_8);
+        Keys.requireKey(key);
+        return key;
+    }
+
+    private static String value(byte[] value) {
+        return Base64.getEncoder().encodeToString(value);
+    }
+
+    private static byte[] unvalue(String encoded) {
+        return Base64.getDecoder().decode(encoded);
+    }
+
+    private static long crc(byte[] data, int from, int length) {
+        CRC32C c = new CRC32C();
+        c.update(data, from, length);
+        return c.getValue();
+    }
+
+    private static long number(String text) {
+        return Long.parseLong(text);
+    }
+
+    private static String[] arity(String[] tokens, int n) {
+        if (tokens.length != n) {
+            throw new IllegalArgumentException("record \"" + tokens[0] + "\" needs " + n + " fields, has "
+                    + tokens.length);
+        }
+        return tokens;
+    }
+}
