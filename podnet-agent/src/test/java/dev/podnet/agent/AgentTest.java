@@ -138,19 +138,26 @@ class AgentTest {
             assertThat(ask(socket, AgentRequest.exec(socket.toString(), del, conf))).isEqualTo(new AgentReply.Exec(0, null, null));
             assertThat(((AgentReply.Status) ask(socket, AgentRequest.status())).allocations()).isEmpty();
 
-            // an invalid configuration is the plugin's error output, decided in the agent with nothing changed
-            AgentReply invalid = ask(socket, AgentRequest.exec(socket.toString(), env, "{\"cniVersion\":".getBytes(StandardCharsets.UTF_8)));
-            assertThat(invalid).isInstanceOfSatisfying(AgentReply.Exec.class, e -> {
-                assertThat(e.exit()).isEqualTo(1);
-                assertThat(new String(e.stdout(), StandardCharsets.UTF_8)).contains("\"code\":6");
-            });
+            // invalid input is the plugin's error output, decided in the agent with nothing changed
+            String valid = new String(conf, StandardCharsets.UTF_8);
+            for (int cut = 0; cut < valid.length(); cut += 7) {
+                byte[] broken = (valid.substring(0, cut) + "\u0001" + valid.substring(cut)).getBytes(StandardCharsets.UTF_8);
+                AgentReply invalid = ask(socket, AgentRequest.exec(socket.toString(), env, broken));
+                assertThat(invalid).isInstanceOfSatisfying(AgentReply.Exec.class, e -> {
+                    assertThat(e.exit()).isEqualTo(1);
+                    assertThat(new String(e.stdout(), StandardCharsets.UTF_8)).startsWith("{\"cniVersion\":")
+                            .contains("\"code\":").doesNotContain("\tat ");
+                });
+            }
+            assertThat(((AgentReply.Status) ask(socket, AgentRequest.status())).allocations()).isEmpty();
             // a configuration that names another socket is declined: the plugin must ask that agent itself
             assertThat(ask(socket, AgentRequest.exec("/run/other.sock", env, conf)))
                     .isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.msg()).isEqualTo("exec declined"));
 
             String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                     + agent.httpPorts().get(0) + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("podnet_agent_request_duration_seconds_count{op=\"add\"} 3",
+            int broken = (conf.length + 6) / 7;
+            assertThat(metrics).contains("podnet_agent_request_duration_seconds_count{op=\"add\"} " + (2 + broken),
                     "podnet_agent_request_duration_seconds_count{op=\"del\"} 1");
         }
     }
