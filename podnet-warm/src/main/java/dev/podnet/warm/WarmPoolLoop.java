@@ -1,9 +1,7 @@
 package dev.podnet.warm;
 
+import dev.podnet.net.ControlLoop;
 import java.time.Duration;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.locks.Condition;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.random.RandomGenerator;
 
 /**
@@ -19,55 +17,40 @@ public final class WarmPoolLoop implements AutoCloseable {
     private final WarmPool pool;
     private final Duration interval;
     private final RandomGenerator random;
-    private final ReentrantLock lock = new ReentrantLock();
-    private final Condition wake = lock.newCondition();
-    private final Thread thread;
-    private boolean woken;
-    private volatile boolean closed;
+    private final ControlLoop loop;
+    private int failures;
 
     public WarmPoolLoop(WarmPool pool, Duration interval, RandomGenerator random) {
         this.pool = pool;
         this.interval = interval;
         this.random = random;
-        this.thread = Thread.ofPlatform().daemon().name("podnet-warm-pool").unstarted(this::run);
-        pool.onLow(this::wake);
+        this.loop = new ControlLoop("podnet-warm-pool", this::pass, new ControlLoop.Wait(MAX_BACKOFF, false));
+        pool.onLow(loop::wake);
     }
 
     public WarmPoolLoop start() {
-        thread.start();
+        loop.start();
         return this;
     }
 
     public void wake() {
-        lock.lock();
-        try {
-            woken = true;
-            wake.signalAll();
-        } finally {
-            lock.unlock();
-        }
+        loop.wake();
     }
 
-    private void run() {
-        int failures = 0;
-        while (!closed) {
-            StepOutcome outcome;
-            try {
-                outcome = pool.step();
-            } catch (RuntimeException e) {
-                LOG.log(System.Logger.Level.ERROR, "warm-pool pass failed", e);
-                outcome = StepOutcome.failed(java.util.Optional.empty(), e.toString(), true);
-            }
-            if (outcome.failure().isPresent()) {
-                failures++;
-                pause(backoff(failures), false);
-            } else if (outcome.action().isPresent()) {
-                failures = 0;
-            } else {
-                failures = 0;
-                pause(interval, true);
-            }
+    private ControlLoop.Wait pass() {
+        StepOutcome outcome;
+        try {
+            outcome = pool.step();
+        } catch (RuntimeException e) {
+            LOG.log(System.Logger.Level.ERROR, "warm-pool pass failed", e);
+            outcome = StepOutcome.failed(java.util.Optional.empty(), e.toString(), true);
         }
+        if (outcome.failure().isPresent()) {
+            failures++;
+            return new ControlLoop.Wait(backoff(failures), false);
+        }
+        failures = 0;
+        return outcome.action().isPresent() ? ControlLoop.Wait.NONE : new ControlLoop.Wait(interval, true);
     }
 
     /** Full jitter: a random wait up to min(MAX, MIN x 2^failures), as AWS's backoff guidance recommends. */
@@ -76,30 +59,8 @@ public final class WarmPoolLoop implements AutoCloseable {
         return Duration.ofMillis(MIN_BACKOFF.toMillis() / 2 + random.nextLong(Math.max(1, cap)));
     }
 
-    private void pause(Duration d, boolean wakeable) {
-        lock.lock();
-        try {
-            long nanos = d.toNanos();
-            while (!closed && nanos > 0 && !(wakeable && woken)) {
-                nanos = wake.awaitNanos(nanos);
-            }
-            woken = false;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            closed = true;
-        } finally {
-            lock.unlock();
-        }
-    }
-
     @Override
     public void close() {
-        closed = true;
-        wake();
-        try {
-            thread.join(TimeUnit.SECONDS.toMillis(10));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        loop.close();
     }
 }
