@@ -6,13 +6,11 @@ import dev.podnet.ipam.JournalRecord.End;
 import dev.podnet.ipam.JournalRecord.Header;
 import dev.podnet.ipam.JournalRecord.Quarantined;
 import dev.podnet.ipam.JournalRecord.Released;
+import dev.podnet.net.FramedFile;
 import inet.ipaddr.IPAddress;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.List;
-import java.util.zip.CRC32C;
 
 /**
  * The text form of journal and snapshot records. Each record is one line:
@@ -42,20 +40,12 @@ final class RecordCodec {
     static final int VERSION = 1;
     /** Far above the longest valid record; a larger length field is corruption, not a record. */
     static final int MAX_PAYLOAD = 1 << 16;
-    private static final HexFormat HEX = HexFormat.of();
 
     private RecordCodec() {
     }
 
     static byte[] frame(JournalRecord record) {
-        byte[] payload = payload(record).getBytes(StandardCharsets.US_ASCII);
-        String head = payload.length + " " + HEX.toHexDigits((int) crc(payload, 0, payload.length)) + " ";
-        byte[] headBytes = head.getBytes(StandardCharsets.US_ASCII);
-        byte[] frame = new byte[headBytes.length + payload.length + 1];
-        System.arraycopy(headBytes, 0, frame, 0, headBytes.length);
-        System.arraycopy(payload, 0, frame, headBytes.length, payload.length);
-        frame[frame.length - 1] = '\n';
-        return frame;
+        return FramedFile.frame(payload(record));
     }
 
     static String payload(JournalRecord record) {
@@ -110,60 +100,9 @@ final class RecordCodec {
         }
     }
 
-    /**
-     * Reads the frame at {@code offset}: its payload and where the next frame starts, or why it is not a frame.
-     * {@link Frame.Incomplete} means the bytes stop before the frame does, which is what a crash mid-write leaves.
-     */
-    static Frame read(byte[] data, int offset) {
-        int i = offset;
-        long length = 0;
-        int digits = 0;
-        while (i < data.length && data[i] >= '0' && data[i] <= '9' && digits < 6) {
-            length = length * 10 + (data[i++] - '0');
-            digits++;
-        }
-        if (i == data.length) {
-            return new Frame.Incomplete();
-        }
-        if (digits == 0 || data[i] != ' ' || length > MAX_PAYLOAD) {
-            return new Frame.Bad("no record header");
-        }
-        int crcAt = i + 1;
-        int payloadAt = crcAt + 9;
-        long end = (long) payloadAt + length + 1;
-        if (end > data.length) {
-            return new Frame.Incomplete();
-        }
-        if (data[payloadAt - 1] != ' ' || data[(int) end - 1] != '\n') {
-            return new Frame.Bad("record framing is broken");
-        }
-        int stored;
-        try {
-            stored = HexFormat.fromHexDigits(new String(data, crcAt, 8, StandardCharsets.US_ASCII));
-        } catch (IllegalArgumentException e) {
-            return new Frame.Bad("the checksum field is not hex");
-        }
-        if ((int) crc(data, payloadAt, (int) length) != stored) {
-            return new Frame.Bad("checksum mismatch");
-        }
-        return new Frame.Ok(new String(data, payloadAt, (int) length, StandardCharsets.US_ASCII), (int) end);
-    }
-
-    sealed interface Frame {
-        record Ok(String payload, int next) implements Frame {
-        }
-
-        record Incomplete() implements Frame {
-        }
-
-        record Bad(String why) implements Frame {
-        }
-    }
-
-    private static long crc(byte[] data, int from, int length) {
-        CRC32C c = new CRC32C();
-        c.update(data, from, length);
-        return c.getValue();
+    /** The frame at {@code offset}; see {@link FramedFile#read(byte[], int, int)}. */
+    static FramedFile.Frame read(byte[] data, int offset) {
+        return FramedFile.read(data, offset, MAX_PAYLOAD);
     }
 
     private static Instant millis(String text) {

@@ -1,5 +1,6 @@
 package dev.podnet.ipam;
 
+import dev.podnet.net.FramedFile;
 import dev.podnet.ipam.IpamException.Reason;
 import dev.podnet.ipam.JournalRecord.Allocated;
 import dev.podnet.ipam.JournalRecord.Cursor;
@@ -109,9 +110,9 @@ final class StateDirectory implements Closeable {
     }
 
     private void replaySnapshot(Path file, AllocatorState state) throws IOException {
-        List<RecordFile.Entry> entries = RecordFile.readSnapshot(file).entries();
+        List<FramedFile.Entry<JournalRecord>> entries = RecordFile.readSnapshot(file).entries();
         requireHeader(file, entries, SNAPSHOT);
-        RecordFile.Entry last = entries.getLast();
+        FramedFile.Entry<JournalRecord> last = entries.getLast();
         if (!(last.record() instanceof End(long count)) || count != entries.size() - 1) {
             throw RecordFile.corrupt(file, last.offset(), "the snapshot does not end with its record count");
         }
@@ -119,7 +120,7 @@ final class StateDirectory implements Closeable {
     }
 
     private long replayJournal(Path file, AllocatorState state) throws IOException {
-        RecordFile.Contents contents = RecordFile.readJournal(file);
+        FramedFile.Contents<JournalRecord> contents = RecordFile.readJournal(file);
         if (contents.entries().isEmpty()) {
             return 0;   // torn header: a crash while the journal was being created
         }
@@ -128,7 +129,7 @@ final class StateDirectory implements Closeable {
         return contents.validLength();
     }
 
-    private void requireHeader(Path file, List<RecordFile.Entry> entries, String kind) {
+    private void requireHeader(Path file, List<FramedFile.Entry<JournalRecord>> entries, String kind) {
         if (entries.isEmpty() || !(entries.getFirst().record() instanceof Header h) || !h.kind().equals(kind)
                 || h.generation() != generation) {
             throw RecordFile.corrupt(file, 0, "expected a " + kind + " header of generation " + generation);
@@ -139,8 +140,8 @@ final class StateDirectory implements Closeable {
         }
     }
 
-    private static void apply(Path file, List<RecordFile.Entry> entries, AllocatorState state, boolean snapshot) {
-        for (RecordFile.Entry e : entries) {
+    private static void apply(Path file, List<FramedFile.Entry<JournalRecord>> entries, AllocatorState state, boolean snapshot) {
+        for (FramedFile.Entry<JournalRecord> e : entries) {
             try {
                 switch (e.record()) {
                     case Allocated a -> state.replayAllocated(a.key(), a.pool(), a.addresses(), a.at());

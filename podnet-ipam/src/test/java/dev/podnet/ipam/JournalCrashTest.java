@@ -85,7 +85,7 @@ class JournalCrashTest {
             int kept = complete == 0 ? headerEnd : recordEnds.get(complete);
             byte[] now = Files.readAllBytes(dir.resolve("journal.0"));
             assertThat(Arrays.copyOf(now, kept)).isEqualTo(Arrays.copyOf(journal, kept));
-            assertThat(RecordCodec.read(now, kept)).isInstanceOf(RecordCodec.Frame.Ok.class);
+            assertThat(RecordCodec.read(now, kept)).isInstanceOf(dev.podnet.net.FramedFile.Frame.Ok.class);
             try (Ipam again = open(dir)) {
                 assertThat(again.find(AttachmentKey.of("after", "eth0"))).isPresent();
             }

@@ -3,7 +3,7 @@ package dev.podnet.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.ipam.JournalRecord.Allocated;
-import dev.podnet.ipam.RecordCodec.Frame;
+import dev.podnet.net.FramedFile.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;

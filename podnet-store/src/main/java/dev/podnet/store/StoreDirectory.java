@@ -1,5 +1,6 @@
 package dev.podnet.store;
 
+import dev.podnet.net.FramedFile;
 import dev.podnet.store.StoreRecord.End;
 import dev.podnet.store.StoreRecord.Header;
 import java.io.ByteArrayOutputStream;
@@ -107,9 +108,9 @@ final class StoreDirectory implements Closeable {
     }
 
     private void replaySnapshot(Path file, StoreState state) throws IOException {
-        List<StoreFileReader.Entry> entries = StoreFileReader.readSnapshot(file).entries();
+        List<FramedFile.Entry<StoreRecord>> entries = StoreFileReader.readSnapshot(file).entries();
         requireHeader(file, entries, SNAPSHOT);
-        StoreFileReader.Entry last = entries.getLast();
+        FramedFile.Entry<StoreRecord> last = entries.getLast();
         if (!(last.record() instanceof End(long count)) || count != entries.size() - 1) {
             throw StoreFileReader.corrupt(file, last.offset(), "the snapshot does not end with its record count");
         }
@@ -117,7 +118,7 @@ final class StoreDirectory implements Closeable {
     }
 
     private long replayJournal(Path file, StoreState state) throws IOException {
-        StoreFileReader.Contents contents = StoreFileReader.readJournal(file);
+        FramedFile.Contents<StoreRecord> contents = StoreFileReader.readJournal(file);
         if (contents.entries().isEmpty()) {
             return 0;   // torn header: a crash while the journal was being created
         }
@@ -126,7 +127,7 @@ final class StoreDirectory implements Closeable {
         return contents.validLength();
     }
 
-    private void requireHeader(Path file, List<StoreFileReader.Entry> entries, String kind) {
+    private void requireHeader(Path file, List<FramedFile.Entry<StoreRecord>> entries, String kind) {
         if (entries.isEmpty() || !(entries.getFirst().record() instanceof Header h) || !h.kind().equals(kind)
                 || h.generation() != generation) {
             throw StoreFileReader.corrupt(file, 0, "expected a " + kind + " header of generation " + generation);
@@ -137,8 +138,8 @@ final class StoreDirectory implements Closeable {
         }
     }
 
-    private static void apply(Path file, List<StoreFileReader.Entry> entries, StoreState state) {
-        for (StoreFileReader.Entry e : entries) {
+    private static void apply(Path file, List<FramedFile.Entry<StoreRecord>> entries, StoreState state) {
+        for (FramedFile.Entry<StoreRecord> e : entries) {
             try {
                 state.apply(e.record());
             } catch (IllegalStateException ex) {
