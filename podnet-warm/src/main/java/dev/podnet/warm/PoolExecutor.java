@@ -122,7 +122,11 @@ final class PoolExecutor {
      * calls of an earlier run), except the one a pending operation still owns. Returns how many were deleted.
      */
     int deleteLeaks() {
-        Optional<String> owned = pending.read().map(op -> switch (op) {
+        Optional<PendingOperation> op = pending.read();
+        if (op.filter(PendingOperation.Create.class::isInstance).isPresent()) {
+            return 0; // the ENI being created may be among them; finishPending settles it first
+        }
+        Optional<String> owned = op.map(o -> switch (o) {
             case PendingOperation.Attach a -> a.eniId();
             case PendingOperation.Delete d -> d.eniId();
             case PendingOperation.Create c -> "";
@@ -130,8 +134,7 @@ final class PoolExecutor {
         int deleted = 0;
         for (NetworkInterface eni : cloud.describeNetworkInterfaces(EniFilter.tagged(node.ownerTags())
                 .withStatus("available"))) {
-            if (owned.filter(eni.id()::equals).isPresent()
-                    || pending.read().filter(PendingOperation.Create.class::isInstance).isPresent()) {
+            if (owned.filter(eni.id()::equals).isPresent()) {
                 continue;
             }
             cloud.deleteNetworkInterface(eni.id());
