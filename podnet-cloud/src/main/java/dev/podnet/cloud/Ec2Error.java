@@ -19,6 +19,7 @@ public enum Ec2Error {
     INVALID_ATTACHMENT_ID_NOT_FOUND("InvalidAttachmentID.NotFound", 400, Kind.NOT_FOUND),
     INVALID_INSTANCE_ID_NOT_FOUND("InvalidInstanceID.NotFound", 400, Kind.NOT_FOUND),
     INVALID_INSTANCE_ID_MALFORMED("InvalidInstanceID.Malformed", 400, Kind.INVALID),
+    INVALID_VPC_ID_NOT_FOUND("InvalidVpcID.NotFound", 400, Kind.NOT_FOUND),
     INVALID_SUBNET_ID_NOT_FOUND("InvalidSubnetID.NotFound", 400, Kind.NOT_FOUND),
     INVALID_GROUP_NOT_FOUND("InvalidGroup.NotFound", 400, Kind.NOT_FOUND),
     INVALID_NETWORK_INTERFACE_IN_USE("InvalidNetworkInterface.InUse", 400, Kind.CONFLICT),

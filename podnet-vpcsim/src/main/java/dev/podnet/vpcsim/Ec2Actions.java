@@ -27,12 +27,13 @@ public final class Ec2Actions {
     }
 
     private final CloudNetwork cloud;
-    private final InstanceDirectory instances;
+    private final WorldDirectory world;
     private final Map<String, Action> actions = new LinkedHashMap<>();
 
-    public Ec2Actions(CloudNetwork cloud, InstanceDirectory instances) {
+    public Ec2Actions(CloudNetwork cloud, WorldDirectory world) {
         this.cloud = Objects.requireNonNull(cloud, "cloud");
-        this.instances = Objects.requireNonNull(instances, "instances");
+        this.world = Objects.requireNonNull(world, "world");
+        actions.put("DescribeVpcs", this::describeVpcs);
         actions.put("DescribeInstances", this::describeInstances);
         actions.put("DescribeSubnets", this::describeSubnets);
         actions.put("DescribeNetworkInterfaces", this::describeNetworkInterfaces);
@@ -67,8 +68,15 @@ public final class Ec2Actions {
         List<Filter> filters = Filter.parse(p, "Filter");
         var matches = Ec2Shapes.INSTANCE_FILTERS.predicate(filters);
         out.start("reservationSet");
-        instances.describeInstances(p.list("InstanceId")).stream().filter(matches)
+        world.describeInstances(p.list("InstanceId")).stream().filter(matches)
                 .forEach(i -> Ec2Shapes.reservation(out, i));
+        out.end();
+    }
+
+    private void describeVpcs(QueryParams p, XmlWriter out) {
+        var matches = Ec2Shapes.VPC_FILTERS.predicate(Filter.parse(p, "Filter"));
+        out.start("vpcSet");
+        world.describeVpcs(p.list("VpcId")).stream().filter(matches).forEach(v -> Ec2Shapes.vpc(out, v));
         out.end();
     }
 

@@ -78,9 +78,9 @@ public final class Ec2QueryServer implements AutoCloseable {
         return server;
     }
 
-    /** Serves an emulator: every action through its CloudNetwork side, DescribeInstances through its own listing. */
+    /** Serves an emulator: every action through its CloudNetwork side, the world's listings through its own. */
     public static Ec2QueryServer start(VpcEmulator emulator, Options options) throws IOException {
-        return start(new Ec2Actions(emulator, emulator::describeInstances), options);
+        return start(new Ec2Actions(emulator, WorldDirectory.of(emulator)), options);
     }
 
     public int port() {

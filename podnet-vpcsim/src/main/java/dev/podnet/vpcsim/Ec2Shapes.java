@@ -4,6 +4,7 @@ import dev.podnet.cloud.EniAttachment;
 import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.Subnet;
+import dev.podnet.cloud.sim.VpcSpec;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -23,6 +24,42 @@ final class Ec2Shapes {
     static final String OWNER_ID = "111122223333";
 
     private Ec2Shapes() {
+    }
+
+    /** A Vpc item of DescribeVpcs: the first IPv4 block is the primary one, as EC2 lists them. */
+    static void vpc(XmlWriter x, VpcSpec v) {
+        x.start("item")
+                .element("vpcId", v.id())
+                .element("ownerId", OWNER_ID)
+                .element("state", "available")
+                .element("cidrBlock", v.cidrBlocks().getFirst())
+                .element("dhcpOptionsId", "dopt-" + v.id().replaceFirst("^vpc-", ""))
+                .element("instanceTenancy", "default")
+                .element("isDefault", false);
+        x.start("cidrBlockAssociationSet");
+        for (int i = 0; i < v.cidrBlocks().size(); i++) {
+            String block = v.cidrBlocks().get(i);
+            x.start("item")
+                    .element("associationId", associationId(v, i))
+                    .element("cidrBlock", block)
+                    .start("cidrBlockState").element("state", "associated").end()
+                    .end();
+        }
+        x.end();
+        x.start("ipv6CidrBlockAssociationSet");
+        v.ipv6CidrBlock().ifPresent(block -> x.start("item")
+                .element("associationId", associationId(v, v.cidrBlocks().size()))
+                .element("ipv6CidrBlock", block)
+                .start("ipv6CidrBlockState").element("state", "associated").end()
+                .end());
+        x.end();
+        tagSet(x, Map.of());
+        x.end();
+    }
+
+    /** The association id of a VPC's {@code index}th block (IPv4 blocks first, then the IPv6 one): stable per world. */
+    private static String associationId(VpcSpec v, int index) {
+        return "vpc-cidr-assoc-" + v.id().replaceFirst("^vpc-", "") + Integer.toHexString(index);
     }
 
     static void subnet(XmlWriter x, Subnet s) {
@@ -182,6 +219,16 @@ final class Ec2Shapes {
             "network-interface.network-interface-id", i -> i.networkInterfaces().stream().map(NetworkInterface::id).toList(),
             "private-ip-address", i -> primary(i).map(n -> one(n.primaryIpv4())).orElse(List.of())),
             i -> Map.of());
+
+    static final Filter.Fields<VpcSpec> VPC_FILTERS = new Filter.Fields<VpcSpec>(Map.of(
+            "vpc-id", v -> one(v.id()),
+            "cidr", v -> one(v.cidrBlocks().getFirst()),
+            "cidr-block-association.cidr-block", VpcSpec::cidrBlocks,
+            "ipv6-cidr-block-association.ipv6-cidr-block", v -> v.ipv6CidrBlock().stream().toList(),
+            "state", v -> one("available"),
+            "is-default", v -> one("false"),
+            "owner-id", v -> one(OWNER_ID)),
+            v -> Map.of());
 
     static final Filter.Fields<Subnet> SUBNET_FILTERS = new Filter.Fields<Subnet>(Map.of(
             "subnet-id", s -> one(s.id()),

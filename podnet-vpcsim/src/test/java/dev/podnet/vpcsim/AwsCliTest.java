@@ -53,6 +53,11 @@ class AwsCliTest {
 
     @Test
     void ec2CommandsWork() throws Exception {
+        JsonNode vpcs = aws("describe-vpcs");
+        assertThat(vpcs.at("/Vpcs")).hasSize(1);
+        assertThat(vpcs.at("/Vpcs/0/VpcId").asText()).isEqualTo(DefaultWorld.VPC_ID);
+        assertThat(vpcs.at("/Vpcs/0/CidrBlockAssociationSet/1/CidrBlock").asText()).isEqualTo(DefaultWorld.VPC_SECONDARY_CIDR);
+
         assertThat(aws("describe-instances").at("/Reservations")).hasSize(3);
         JsonNode instances = aws("describe-instances", "--instance-ids", DefaultWorld.INSTANCE_M5_LARGE);
         JsonNode instance = instances.at("/Reservations/0/Instances/0");

@@ -4,16 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnet.cloud.Ec2Error;
+import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VirtualClock;
 import dev.podnet.cloud.sim.VpcEmulator;
+import dev.podnet.cloud.sim.VpcSpec;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpRequest;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -138,8 +141,16 @@ class Ec2QueryServerErrorsTest {
 
     @Test
     void internalErrorsHideTheirCause() throws Exception {
-        Ec2Actions broken = new Ec2Actions(emulator, ids -> {
-            throw new IllegalStateException("secret detail");
+        Ec2Actions broken = new Ec2Actions(emulator, new WorldDirectory() {
+            @Override
+            public List<Instance> describeInstances(List<String> instanceIds) {
+                throw new IllegalStateException("secret detail");
+            }
+
+            @Override
+            public List<VpcSpec> describeVpcs(List<String> vpcIds) {
+                return emulator.describeVpcs(vpcIds);
+            }
         });
         try (Ec2QueryServer other = Ec2QueryServer.start(broken, Ec2QueryServer.Options.loopback(0))) {
             Ec2Http.Answer r = new Ec2Http(other.endpoint()).call("DescribeInstances");

@@ -79,6 +79,32 @@ class Ec2QueryServerTest {
     }
 
     @Test
+    void describeVpcsListsEveryBlock() {
+        String v = "/DescribeVpcsResponse/vpcSet/item/";
+        Ec2Http.Answer all = ec2.call("DescribeVpcs");
+        assertThat(all.status()).isEqualTo(200);
+        assertThat(all.texts(v + "vpcId")).containsExactly(VPC_ID);
+        assertThat(all.text(v + "cidrBlock")).isEqualTo(DefaultWorld.VPC_CIDR);
+        assertThat(all.text(v + "state")).isEqualTo("available");
+        assertThat(all.texts(v + "cidrBlockAssociationSet/item/cidrBlock"))
+                .containsExactly(DefaultWorld.VPC_CIDR, DefaultWorld.VPC_SECONDARY_CIDR);
+        assertThat(all.texts(v + "cidrBlockAssociationSet/item/cidrBlockState/state")).containsOnly("associated");
+        assertThat(all.texts(v + "cidrBlockAssociationSet/item/associationId")).doesNotHaveDuplicates()
+                .allMatch(id -> id.startsWith("vpc-cidr-assoc-"));
+        assertThat(all.text(v + "ipv6CidrBlockAssociationSet/item/ipv6CidrBlock")).isEqualTo(DefaultWorld.VPC_IPV6_CIDR);
+
+        assertThat(ec2.call("DescribeVpcs", "VpcId.1", VPC_ID).texts(v + "vpcId")).containsExactly(VPC_ID);
+        assertThat(ec2.call("DescribeVpcs", "Filter.1.Name", "cidr-block-association.cidr-block",
+                "Filter.1.Value.1", "100.64.0.0/16").texts(v + "vpcId")).containsExactly(VPC_ID);
+        assertThat(ec2.call("DescribeVpcs", "Filter.1.Name", "cidr", "Filter.1.Value.1", "100.64.0.0/16")
+                .texts(v + "vpcId")).isEmpty();
+
+        Ec2Http.Answer missing = ec2.call("DescribeVpcs", "VpcId.1", "vpc-0123456789abcdef0");
+        assertThat(missing.status()).isEqualTo(400);
+        assertThat(missing.errorCode()).isEqualTo("InvalidVpcID.NotFound");
+    }
+
+    @Test
     void describeSubnetsByIdAndFilter() {
         String s = "/DescribeSubnetsResponse/subnetSet/item/";
         assertThat(ec2.call("DescribeSubnets").texts(s + "subnetId")).hasSize(6);

@@ -4,6 +4,7 @@ import java.util.Set;
 
 /** EC2's names for the actions the emulator serves; faults and the call log are keyed by them. */
 final class Actions {
+    static final String DESCRIBE_VPCS = "DescribeVpcs";
     static final String DESCRIBE_INSTANCES = "DescribeInstances";
     static final String DESCRIBE_SUBNETS = "DescribeSubnets";
     static final String DESCRIBE_NETWORK_INTERFACES = "DescribeNetworkInterfaces";
@@ -16,7 +17,7 @@ final class Actions {
     static final String ASSIGN_IPV6_ADDRESSES = "AssignIpv6Addresses";
     static final String UNASSIGN_IPV6_ADDRESSES = "UnassignIpv6Addresses";
 
-    static final Set<String> ALL = Set.of(DESCRIBE_INSTANCES, DESCRIBE_SUBNETS, DESCRIBE_NETWORK_INTERFACES,
+    static final Set<String> ALL = Set.of(DESCRIBE_VPCS, DESCRIBE_INSTANCES, DESCRIBE_SUBNETS, DESCRIBE_NETWORK_INTERFACES,
             CREATE_NETWORK_INTERFACE, ATTACH_NETWORK_INTERFACE, DETACH_NETWORK_INTERFACE, DELETE_NETWORK_INTERFACE,
             ASSIGN_PRIVATE_IP_ADDRESSES, UNASSIGN_PRIVATE_IP_ADDRESSES, ASSIGN_IPV6_ADDRESSES, UNASSIGN_IPV6_ADDRESSES);
 

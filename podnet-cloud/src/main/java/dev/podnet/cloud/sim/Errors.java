@@ -37,6 +37,10 @@ final class Errors {
         return of(Ec2Error.INVALID_INSTANCE_ID_MALFORMED, "Invalid id: \"" + id + "\" (expecting \"i-...\")");
     }
 
+    static CloudException vpcNotFound(String id) {
+        return of(Ec2Error.INVALID_VPC_ID_NOT_FOUND, "The vpc ID '" + id + "' does not exist");
+    }
+
     static CloudException subnetNotFound(String id) {
         return of(Ec2Error.INVALID_SUBNET_ID_NOT_FOUND, "The subnet ID '" + id + "' does not exist");
     }

@@ -60,6 +60,12 @@ public final class VpcEmulator implements CloudNetwork {
         return calls;
     }
 
+    /** DescribeVpcs; an empty list means every VPC; an unknown id is InvalidVpcID.NotFound. */
+    public List<VpcSpec> describeVpcs(List<String> vpcIds) {
+        List<String> ids = Collections.unmodifiableList(new ArrayList<>(vpcIds));
+        return call(Actions.DESCRIBE_VPCS, () -> state.describeVpcs(ids));
+    }
+
     /** DescribeInstances; an empty list means every instance; an unknown id is InvalidInstanceID.NotFound. */
     public List<Instance> describeInstances(List<String> instanceIds) {
         // a copy that keeps null elements, so that they are refused as EC2 would (MissingParameter), not as an NPE

@@ -98,6 +98,15 @@ final class VpcState {
                 r.subnet().availabilityZone(), attachedTo(r.spec().id()).stream().map(e -> e.view(now)).toList());
     }
 
+    List<VpcSpec> describeVpcs(List<String> vpcIds) {
+        for (String id : vpcIds) {
+            if (id == null || spec.vpc(id).isEmpty()) {
+                throw Errors.vpcNotFound(id);
+            }
+        }
+        return spec.vpcs().stream().filter(v -> vpcIds.isEmpty() || vpcIds.contains(v.id())).toList();
+    }
+
     List<Subnet> describeSubnets(List<String> subnetIds) {
         subnetIds.forEach(this::subnet);
         return subnets.values().stream().filter(s -> subnetIds.isEmpty() || subnetIds.contains(s.id()))
