@@ -1,6 +1,7 @@
 package dev.podnet.agent;
 
 import dev.podnet.api.AgentReply;
+import dev.podnet.api.LineServer;
 import dev.podnet.api.AgentWire;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamOptions;

@@ -11,9 +11,11 @@ import dev.podnet.api.CniException;
 import dev.podnet.api.CniResult;
 import java.io.IOException;
 import java.net.URI;
+import java.net.UnixDomainSocketAddress;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -166,8 +168,16 @@ class AgentTest {
     void badLinesGetADecodeError() throws Exception {
         AgentConfig config = config("default=10.4.0.0/24");
         try (Agent agent = Agent.start(config, InstantSource.system())) {
-            assertThat(LineServerTest.ask(config.socket(), "{not json")).contains("\"code\":6");
-            assertThat(LineServerTest.ask(config.socket(), "{\"op\":\"add\"}")).contains("\"ok\":false");
+            assertThat(raw(config.socket(), "{not json")).isInstanceOfSatisfying(AgentReply.Failure.class,
+                    f -> assertThat(f.code()).isEqualTo(CniException.DECODING_FAILURE));
+            assertThat(raw(config.socket(), "{\"op\":\"add\"}")).isInstanceOf(AgentReply.Failure.class);
+        }
+    }
+
+    private static AgentReply raw(Path socket, String line) throws IOException {
+        try (SocketChannel channel = SocketChannel.open(UnixDomainSocketAddress.of(socket))) {
+            return AgentClient.exchange(channel, (line + "\n").getBytes(StandardCharsets.UTF_8),
+                    AgentWire.MAX_LINE_BYTES, Duration.ofSeconds(10));
         }
     }
 }

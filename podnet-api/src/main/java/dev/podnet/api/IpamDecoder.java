@@ -57,19 +57,6 @@ final class IpamDecoder {
         return new NetConf.Ipam(type, agentSocket, pool, ranges, routes, dataDir);
     }
 
-    /** Only {@code agentSocket} of the ipam object whose START_OBJECT is current, checked as {@link #read} checks it. */
-    static String agentSocket(JsonIn in) {
-        String agentSocket = null;
-        for (String field = in.nextField(); field != null; field = in.nextField()) {
-            if (field.equals("agentSocket")) {
-                agentSocket = absolutePath(in);
-            } else {
-                in.skip();
-            }
-        }
-        return agentSocket;
-    }
-
     private static List<List<NetConf.IpRange>> readRangeSets(JsonIn in) {
         List<List<NetConf.IpRange>> sets = new ArrayList<>();
         int count = 0;

@@ -47,30 +47,6 @@ public final class NetConfDecoder {
         return conf;
     }
 
-    /**
-     * The value of {@code ipam.agentSocket} exactly as {@link #decode} would take it (the last "ipam", its last
-     * "agentSocket"), or null when there is none or the document is too broken to say. Only a hint for the plugin's
-     * exec path: the agent decodes the whole configuration itself and serves it only if it names this socket.
-     */
-    public static String agentSocket(byte[] json) {
-        if (json.length > MAX_STDIN_BYTES) {
-            return null;
-        }
-        try (JsonIn in = JsonIn.openObject(json, 0, json.length)) {
-            String socket = null;
-            for (String field = in.nextField(); field != null; field = in.nextField()) {
-                if (field.equals("ipam")) {
-                    socket = in.objectOrNull("an object") ? IpamDecoder.agentSocket(in) : null;
-                } else {
-                    in.skip();
-                }
-            }
-            return socket;
-        } catch (CniException e) {
-            return null;
-        }
-    }
-
     static byte[] readLimited(InputStream stream, int max) {
         try {
             byte[] bytes = stream.readNBytes(max + 1);

@@ -23,24 +23,6 @@ class NetConfDecoderTest {
         return NetConfDecoder.decode(bytes(json), CniCommand.ADD);
     }
 
-    @ParameterizedTest
-    @CsvSource(delimiter = '|', value = {
-        "{\"ipam\":{\"agentSocket\":\"/a.sock\"}}                                        | /a.sock",
-        "{\"x\":{\"agentSocket\":\"/x.sock\"},\"ipam\":{\"type\":\"t\",\"agentSocket\":\"/a.sock\"}} | /a.sock",
-        "{\"ipam\":{\"agentSocket\":\"/a.sock\",\"agentSocket\":\"/b.sock\"}}             | /b.sock",
-        "{\"ipam\":{\"agentSocket\":\"/a.sock\"},\"ipam\":{\"type\":\"t\"}}                | ",
-        "{\"ipam\":{\"agentSocket\":\"/a.sock\"},\"ipam\":null}                           | ",
-        "{\"ipam\":{\"agentSocket\":\"a.sock\"}}                                         | ",
-        "{\"ipam\":{\"agentSocket\":\"\"}}                                               | ",
-        "{\"ipam\":{\"agentSocket\":7}}                                                | ",
-        "{\"ipam\":{\"agent\\u0053ocket\":\"/a.sock\"}}                                   | /a.sock",
-        "[\"/a.sock\"]                                                                | ",
-        "{\"ipam\":{\"agentSocket\":\"/a.sock\"                                          | "
-    })
-    void agentSocketIsTheValueTheDecoderWouldTake(String json, String expected) {
-        assertThat(NetConfDecoder.agentSocket(bytes(json))).isEqualTo(expected);
-    }
-
     @Test
     void readsEverythingPodnetUsesFromAFullConfiguration() {
         NetConf conf = add(resource("podnet-ipam-conf.json"));

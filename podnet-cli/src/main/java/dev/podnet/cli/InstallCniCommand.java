@@ -1,5 +1,6 @@
 package dev.podnet.cli;
 
+import dev.podnet.cni.Installer;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -9,9 +10,10 @@ import picocli.CommandLine.Spec;
 
 @Command(name = "install-cni", mixinStandardHelpOptions = true,
         description = {"Install the podnet-ipam CNI plugin into a CNI bin directory.", "",
-                "Writes DIR/podnet-ipam (a launcher for this JDK) and DIR/podnet-ipam.d/ (the plugin's jars and a JDK",
-                "AOT cache trained on the plugin's own code paths, which cuts its start-up time)."},
-        footer = {"", "Examples:", "  podnet install-cni --dir /opt/cni/bin", "  podnet install-cni --dir /tmp/cni --no-aot-cache"})
+                "Writes DIR/podnet-ipam, a small native executable that hands each call to the podnet agent (or, in",
+                "embedded mode, to a per-dataDir agent it starts on first use), and DIR/podnet.d/: the full plugin in",
+                "Java, which the executable runs when no agent can answer, and the embedded agent, on this JDK."},
+        footer = {"", "Examples:", "  podnet install-cni --dir /opt/cni/bin"})
 final class InstallCniCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -19,14 +21,11 @@ final class InstallCniCommand implements Callable<Integer> {
     @Option(names = "--dir", required = true, paramLabel = "DIR", description = "The CNI bin directory, e.g. /opt/cni/bin.")
     Path dir;
 
-    @Option(names = "--no-aot-cache", description = "Skip the AOT cache (faster install, slower plugin start).")
-    boolean noAotCache;
-
     @Override
     public Integer call() throws Exception {
-        CniInstaller.Installed installed = CniInstaller.install(dir, !noAotCache);
-        spec.commandLine().getOut().println("installed " + installed.launcher()
-                + (installed.aotCacheCreated() ? " with AOT cache " + installed.aotCache() : " without an AOT cache"));
+        Installer.Installed installed = Installer.install(dir);
+        spec.commandLine().getOut().println("installed " + installed.plugin() + " (" + installed.pluginBytes()
+                + " bytes, native) and its Java fallback in " + installed.javaDir());
         return 0;
     }
 }

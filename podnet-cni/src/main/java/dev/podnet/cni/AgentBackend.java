@@ -44,7 +44,6 @@ final class AgentBackend implements Backend {
     private record SocketTransport(Path socket) implements Transport {
         @Override
         public AgentReply ask(AgentRequest request) throws IOException {
-            ChannelOpener.preferEpollProvider(); // the first channel of the run skips the service lookup here too
             // The agent answers status with every allocation: past ~600 pods that is more than 64 KiB.
             int limit = request.op() == AgentRequest.Op.STATUS ? AgentWire.MAX_ALLOWED_LINE_BYTES : AgentWire.MAX_LINE_BYTES;
             return AgentClient.ask(socket, request, limit, TIMEOUT);

@@ -9,6 +9,7 @@ import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.IpamOptions;
+import dev.podnet.ipam.Pool;
 import dev.podnet.ipam.PoolStatus;
 import java.nio.file.Path;
 import java.time.InstantSource;
@@ -18,20 +19,42 @@ import java.util.Set;
 import java.util.function.Function;
 
 /**
- * Embedded mode, for a single node without an agent (like host-local): each run opens the network's state
- * directory under its lock, does its one change (journaled and forced to disk before the answer), and closes.
+ * Embedded mode, for a single node without an agent (like host-local): the network's state directory under
+ * {@code dataDir/name}, held under its lock while its engine is open; every change is journaled and forced to disk
+ * before the answer. Where the engine comes from is {@link Engines}': opened for one call (the Java plugin run on
+ * its own) or kept open between calls ({@link EmbeddedAgent}).
  */
 final class EmbeddedBackend implements Backend {
     /** host-local's default, so a host-local configuration keeps its place on disk (podnet's files differ). */
     static final String DEFAULT_DATA_DIR = "/var/lib/cni/networks";
 
+    /** How a call gets the engine of a state directory, serving the given pool. */
+    interface Engines {
+        <T> T with(Path stateDir, Pool pool, Function<Ipam, T> action);
+
+        /** Opens the directory for this one call and closes it after. */
+        Engines PER_CALL = new Engines() {
+            @Override
+            public <T> T with(Path stateDir, Pool pool, Function<Ipam, T> action) {
+                try (Ipam ipam = Ipam.open(stateDir, List.of(pool), InstantSource.system(), IpamOptions.defaults())) {
+                    return action.apply(ipam);
+                }
+            }
+        };
+    }
+
     private final Path stateDir;
     private final String pool;
+    private final Engines engines;
 
-    EmbeddedBackend(NetConf conf) {
-        String dataDir = conf.ipam().dataDir() != null ? conf.ipam().dataDir() : DEFAULT_DATA_DIR;
-        this.stateDir = Path.of(dataDir, conf.name());
+    EmbeddedBackend(NetConf conf, Engines engines) {
+        this.stateDir = dataDir(conf).resolve(conf.name());
         this.pool = conf.name();
+        this.engines = engines;
+    }
+
+    static Path dataDir(NetConf conf) {
+        return Path.of(conf.ipam().dataDir() != null ? conf.ipam().dataDir() : DEFAULT_DATA_DIR);
     }
 
     @Override
@@ -77,9 +100,8 @@ final class EmbeddedBackend implements Backend {
     }
 
     private <T> T withIpam(NetConf conf, Function<Ipam, T> action) {
-        try (Ipam ipam = Ipam.open(stateDir, List.of(IpamBridge.pool(pool, conf.ipam())), InstantSource.system(),
-                IpamOptions.defaults())) {
-            return action.apply(ipam);
+        try {
+            return engines.with(stateDir, IpamBridge.pool(pool, conf.ipam()), action);
         } catch (IpamException e) {
             throw IpamBridge.error(e);
         }

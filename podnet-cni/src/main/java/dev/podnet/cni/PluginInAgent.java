@@ -3,6 +3,7 @@ package dev.podnet.cni;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.CniException;
+import dev.podnet.api.NetConf;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -11,34 +12,39 @@ import java.nio.file.Path;
 import java.util.function.Function;
 
 /**
- * The agent's side of exec: runs the plugin's own {@link Plugin} on the forwarded environment and stdin, with an
- * {@link AgentBackend} that hands each request to the agent directly instead of over its socket, and returns what
- * the plugin would have printed. The agent serves only a configuration that names the socket the plugin reached it
- * on; anything else is declined with nothing run (the plugin then runs in full itself), so the agent never writes
- * an embedded-mode state directory and never answers for another agent.
+ * The serving side of exec: runs the plugin's own {@link Plugin} on the forwarded environment and stdin and returns
+ * what the plugin would have printed, so the native executable the runtime runs only moves bytes. A server runs
+ * only the configurations it serves; anything else is declined with nothing run, and the executable then runs the
+ * full plugin itself. Two servers use it: the node agent (configurations that name its socket) and the embedded
+ * agent (configurations without an agent, under its data directory).
  */
 public final class PluginInAgent {
-    /** The reply for a configuration this agent does not serve; the plugin never prints it. */
+    /** The reply for a configuration this server does not serve; the plugin never prints it. */
     static final AgentReply.Failure DECLINED = new AgentReply.Failure(CniException.INVALID_NETWORK_CONFIG,
-            "exec declined", "the configuration's ipam.agentSocket is not the socket this request came through");
+            "exec declined", "the configuration is not served on the socket this request came through");
 
     private PluginInAgent() {
     }
 
-    /** @param agent answers one request as the agent's socket would */
+    /** For the node agent: configurations whose ipam.agentSocket is the socket the request came through. */
     public static AgentReply run(AgentRequest.Exec exec, Function<AgentRequest, AgentReply> agent) {
+        AgentBackend direct = new AgentBackend(Path.of(exec.agentSocket()), agent::apply);
+        return serve(exec, conf -> exec.agentSocket().equals(conf.ipam().agentSocket()) ? direct : null);
+    }
+
+    /** @param backends the backend for a configuration this server serves, or null to decline it */
+    static AgentReply serve(AgentRequest.Exec exec, Function<NetConf, Backend> backends) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         ByteArrayOutputStream err = new ByteArrayOutputStream(0);
         PrintStream stdout = new PrintStream(out, false, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(err, false, StandardCharsets.UTF_8);
-        AgentBackend direct = new AgentBackend(Path.of(exec.agentSocket()), agent::apply);
-        Plugin plugin = new Plugin(exec.env(), new ByteArrayInputStream(exec.stdin()), stdout, stderr,
-                conf -> {
-                    if (!exec.agentSocket().equals(conf.ipam().agentSocket())) {
-                        throw new Plugin.NotServed();
-                    }
-                    return direct;
-                });
+        Plugin plugin = new Plugin(exec.env(), new ByteArrayInputStream(exec.stdin()), stdout, stderr, conf -> {
+            Backend backend = backends.apply(conf);
+            if (backend == null) {
+                throw new Plugin.NotServed();
+            }
+            return backend;
+        });
         try {
             int status = plugin.run();
             stdout.flush();

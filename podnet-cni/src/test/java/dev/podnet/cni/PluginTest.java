@@ -46,7 +46,7 @@ class PluginTest {
     private static Run run(Map<String, String> env, byte[] stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         int status = new Plugin(env, new ByteArrayInputStream(stdin), new PrintStream(out, true, StandardCharsets.UTF_8),
-                new PrintStream(ByteArrayOutputStream.nullOutputStream()), Main::backend).run();
+                new PrintStream(ByteArrayOutputStream.nullOutputStream()), Main.backends(null)).run();
         return new Run(status, out.toString(StandardCharsets.UTF_8));
     }
 

@@ -1,6 +1,6 @@
 package dev.podnet.cli.netns;
 
-import dev.podnet.cli.CniInstallerAccess;
+import dev.podnet.cni.Installer;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -11,10 +11,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
 /**
- * The {@code podnet-ipam} plugin installed as {@code podnet install-cni --dir DIR} installs it (jars, AOT cache,
- * launcher): {@code @RegisterExtension static final PodnetIpamPlugin plugin = new PodnetIpamPlugin();}.
- * Installing trains the AOT cache (a few seconds), so it happens once per test run, kept in JUnit's root store,
- * which deletes the directory when the run ends; the installed files are never changed after that.
+ * The {@code podnet-ipam} plugin installed as {@code podnet install-cni --dir DIR} installs it (native executable,
+ * Java fallback): {@code @RegisterExtension static final PodnetIpamPlugin plugin = new PodnetIpamPlugin();}.
+ * It is installed once per test run, kept in JUnit's root store, which deletes the directory when the run ends;
+ * the installed files are never changed after that.
  */
 final class PodnetIpamPlugin implements BeforeAllCallback {
     private static final ExtensionContext.Namespace STORE = ExtensionContext.Namespace.create(PodnetIpamPlugin.class);
@@ -26,12 +26,9 @@ final class PodnetIpamPlugin implements BeforeAllCallback {
         static Installed create() {
             try {
                 Path dir = Files.createTempDirectory("podnet-cni-bin");
-                return new Installed(dir, CniInstallerAccess.install(dir, true));
+                return new Installed(dir, Installer.install(dir).plugin());
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new IllegalStateException(e);
             }
         }
 
@@ -56,7 +53,7 @@ final class PodnetIpamPlugin implements BeforeAllCallback {
         return installed().dir();
     }
 
-    /** {@code DIR/podnet-ipam}, the launcher a runtime (or a main plugin) executes. */
+    /** {@code DIR/podnet-ipam}, the native executable a runtime (or a main plugin) executes. */
     Path launcher() {
         return installed().launcher();
     }

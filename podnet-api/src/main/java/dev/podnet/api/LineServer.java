@@ -1,4 +1,4 @@
-package dev.podnet.agent;
+package dev.podnet.api;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;

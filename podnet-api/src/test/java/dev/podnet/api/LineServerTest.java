@@ -1,4 +1,4 @@
-package dev.podnet.agent;
+package dev.podnet.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -8,6 +8,7 @@ import static org.quicktheories.generators.SourceDSL.strings;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.CniException;
+import dev.podnet.cni.NativePlugin.Run;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -25,20 +26,19 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * Agent mode's exec path against the full path: whatever the input, the runtime sees the same bytes on stdout and
- * the same exit status, and the agent is asked once.
+ * The native executable, run as a runtime runs it, against the full Java plugin in agent mode: whatever the input,
+ * the runtime sees the same bytes on stdout and the same exit status, and the agent is asked once.
  */
-class AgentExecTest {
+class NativePluginTest {
     @TempDir
     Path dir;
     private StandInAgent agent;
-
-    record Run(int status, String out, String err) {
-    }
+    private NativePlugin plugin;
 
     @BeforeEach
     void start() throws IOException {
         agent = new StandInAgent(dir.resolve("agent.sock"));
+        plugin = new NativePlugin(Files.createDirectories(dir.resolve("bin")));
     }
 
     @AfterEach
@@ -62,22 +62,18 @@ class AgentExecTest {
         return env;
     }
 
-    private static Run exec(Map<String, String> env, byte[] stdin) {
-        return run(env, stdin, true);
+    private Run exec(Map<String, String> env, byte[] stdin) {
+        return plugin.run(env, stdin);
     }
 
-    private static Run full(Map<String, String> env, byte[] stdin) {
-        return run(env, stdin, false);
-    }
-
-    private static Run run(Map<String, String> env, byte[] stdin, boolean viaExec) {
+    /** The full plugin in this process, as the Java fallback runs it. */
+    static Run full(Map<String, String> env, byte[] stdin) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         ByteArrayOutputStream err = new ByteArrayOutputStream();
         PrintStream stdout = new PrintStream(out, true, StandardCharsets.UTF_8);
         PrintStream stderr = new PrintStream(err, true, StandardCharsets.UTF_8);
         InputStream in = new ByteArrayInputStream(stdin);
-        int status = viaExec ? AgentExec.run(env, in, stdout, stderr, false)
-                : new Plugin(env, in, stdout, stderr, Main::backend).run();
+        int status = new Plugin(env, in, stdout, stderr, Main.backends(null)).run();
         return new Run(status, out.toString(StandardCharsets.UTF_8), err.toString(StandardCharsets.UTF_8));
     }
 
@@ -112,8 +108,10 @@ class AgentExecTest {
             agent.takeOps();
 
             assertThat(viaExec).as("%s %s", c[0], c[2]).isEqualTo(viaFull);
-            // One exec whenever the configuration names the socket; the agent decodes (and refuses) the rest itself.
-            boolean namesTheSocket = !((String) c[2]).contains("\"ipam\":null");
+            // One exec whenever the configuration is JSON and names the socket; the agent decodes (and refuses) the
+            // rest itself. What the executable cannot read, the Java plugin reads.
+            String conf = (String) c[2];
+            boolean namesTheSocket = !conf.contains("\"ipam\":null") && !conf.endsWith("trailing");
             assertThat(execOps).as("%s %s", c[0], c[2]).isEqualTo(namesTheSocket ? List.of("exec") : List.of());
         }
         agent.statusFails(new CniException(CniException.PLUGIN_NOT_AVAILABLE, "no free address", "pool exhausted"));
@@ -132,11 +130,14 @@ class AgentExecTest {
         assertThat(full(status, bytes(conf("1.1.0", "")))).isEqualTo(viaExec);
     }
 
-    /** Whatever arrives on stdin or in the environment: the same output either way, never a stack trace. */
+    /**
+     * Whatever arrives on stdin or in the environment: the same output either way, never a stack trace. Fewer
+     * examples than the decoder's own fuzzers: an input the executable cannot read starts a JVM.
+     */
     @Test
     void fuzzedInputGivesTheFullPathsOutput() {
         String valid = conf("1.0.0", "");
-        qt().withExamples(200).forAll(strings().allPossible().ofLengthBetween(0, 60), integers().between(0, valid.length()))
+        qt().withExamples(60).withShrinkCycles(20).forAll(strings().allPossible().ofLengthBetween(0, 60), integers().between(0, valid.length()))
                 .checkAssert((noise, cut) -> {
                     byte[] stdin = bytes(valid.substring(0, cut) + noise + valid.substring(cut));
                     Map<String, String> env = env("ADD", "fuzz");
@@ -144,21 +145,54 @@ class AgentExecTest {
                     assertThat(viaExec).isEqualTo(full(env, stdin));
                     assertThat(viaExec.out()).doesNotContain("Exception\n\tat ");
                 });
-        qt().withExamples(100).forAll(strings().allPossible().ofLengthBetween(0, 20), strings().allPossible().ofLengthBetween(0, 20))
-                .checkAssert((command, container) -> {
+        qt().withExamples(30).withShrinkCycles(20)
+                .forAll(strings().allPossible().ofLengthBetween(0, 20), strings().allPossible().ofLengthBetween(0, 20))
+                .checkAssert((rawCommand, rawContainer) -> {
+                    String command = asEnvironmentValue(rawCommand);
+                    String container = asEnvironmentValue(rawContainer);
                     Map<String, String> env = Map.of("CNI_COMMAND", command, "CNI_CONTAINERID", container,
                             "CNI_IFNAME", container, "CNI_NETNS", container);
                     assertThat(exec(env, bytes(valid))).isEqualTo(full(env, bytes(valid)));
                 });
     }
 
+    /** What a process can be given: a C string of bytes (no NUL), which a Java string only holds as UTF-8. */
+    private static String asEnvironmentValue(String s) {
+        return new String(s.replace("\0", "").getBytes(StandardCharsets.UTF_8), StandardCharsets.UTF_8);
+    }
+
     @Test
-    void versionAndABadEnvironmentAreAnsweredWithoutTheAgent() {
-        assertThat(exec(Map.of("CNI_COMMAND", "VERSION"), new byte[0]).out()).startsWith("{\"cniVersion\":\"1.1.0\",\"supportedVersions\"");
-        Run missing = exec(Map.of("CNI_COMMAND", "ADD"), bytes(conf("1.0.0", "")));
-        assertThat(missing.status()).isEqualTo(1);
-        assertThat(missing.out()).contains("\"code\":4");
+    void versionIsAnsweredWithoutTheAgentAndABadEnvironmentByItsPlugin() {
+        Map<String, String> version = Map.of("CNI_COMMAND", "VERSION");
+        assertThat(exec(version, new byte[0])).isEqualTo(full(version, new byte[0]));
         assertThat(agent.takeOps()).isEmpty();
+        Run missing = exec(Map.of("CNI_COMMAND", "ADD"), bytes(conf("1.0.0", "")));
+        assertThat(missing).isEqualTo(full(Map.of("CNI_COMMAND", "ADD"), bytes(conf("1.0.0", ""))));
+        assertThat(missing.out()).contains("\"code\":4");
+    }
+
+    /** The socket the executable picks is the one the full decoder takes; whatever it cannot judge, Java judges. */
+    @Test
+    void theSocketIsTheOneTheDecoderWouldTake() {
+        String a = "\"" + agent.socket + "\"";
+        String b = "\"" + dir.resolve("b.sock") + "\"";
+        Map<String, Boolean> asksTheAgent = new java.util.LinkedHashMap<>();
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + a + "}}", true);
+        asksTheAgent.put("{\"x\":{\"agentSocket\":" + b + "},\"ipam\":{\"type\":\"t\",\"agentSocket\":" + a + "}}", true);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + b + ",\"agentSocket\":" + a + "}}", true);
+        asksTheAgent.put("{\"ipam\":{\"agent\\u0053ocket\":" + a + "}}", true);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + a + "},\"ipam\":{\"type\":\"t\"}}", false);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + a + "},\"ipam\":null}", false);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":\"a.sock\"}}", false);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":\"\"}}", false);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":7}}", false);
+        asksTheAgent.put("[" + a + "]", false);
+        asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + a, false);
+        asksTheAgent.forEach((json, asks) -> {
+            Map<String, String> env = env("ADD", "c1");
+            assertThat(exec(env, bytes(json))).as(json).isEqualTo(full(env, bytes(json)));
+            assertThat(agent.takeOps()).as(json).isEqualTo(asks ? List.of("exec") : List.of());
+        });
     }
 
     @Test
@@ -174,6 +208,7 @@ class AgentExecTest {
 
     @Test
     void anAgentThatHangsUpIsReportedAsTheFullPathWouldWithoutAskingAgain() {
+        // The executable passes the failure to the Java plugin, which reports it without a second request.
         agent.mode(StandInAgent.Mode.HANGS_UP);
         Map<String, String> env = env("ADD", "c1");
         Run viaExec = exec(env, bytes(conf("1.0.0", "")));
