@@ -43,32 +43,8 @@ final class RecordCodec {
     static final int MAX_PAYLOAD = 1 << 16;
 
     /** The IPAM state directory's records; damage there is an INTERNAL error. */
-    static final RecordFormat<JournalRecord> FORMAT = new RecordFormat<>() {
-        @Override
-        public int version() {
-            return VERSION;
-        }
-
-        @Override
-        public int maxPayload() {
-            return MAX_PAYLOAD;
-        }
-
-        @Override
-        public String payload(JournalRecord record) {
-            return RecordCodec.payload(record);
-        }
-
-        @Override
-        public JournalRecord parse(String payload) {
-            return RecordCodec.parse(payload);
-        }
-
-        @Override
-        public RuntimeException failure(String message) {
-            return new IpamException(Reason.INTERNAL, message);
-        }
-    };
+    static final RecordFormat<JournalRecord> FORMAT = new RecordFormat<>(VERSION, MAX_PAYLOAD, RecordCodec::payload,
+            RecordCodec::parse, message -> new IpamException(Reason.INTERNAL, message));
 
     private RecordCodec() {
     }

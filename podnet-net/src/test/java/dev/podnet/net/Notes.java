@@ -20,35 +20,15 @@ final class Notes implements AutoCloseable {
         }
     }
 
-    static final RecordFormat<String> FORMAT = new RecordFormat<>() {
-        @Override
-        public int version() {
-            return 1;
-        }
+    static final RecordFormat<String> FORMAT = new RecordFormat<>(1, 1024, note -> "N " + note, Notes::parse,
+            Failure::new);
 
-        @Override
-        public int maxPayload() {
-            return 1024;
+    private static String parse(String payload) {
+        if (!payload.startsWith("N ")) {
+            throw new IllegalArgumentException("not a note: " + payload);
         }
-
-        @Override
-        public String payload(String note) {
-            return "N " + note;
-        }
-
-        @Override
-        public String parse(String payload) {
-            if (!payload.startsWith("N ")) {
-                throw new IllegalArgumentException("not a note: " + payload);
-            }
-            return payload.substring(2);
-        }
-
-        @Override
-        public RuntimeException failure(String message) {
-            return new Failure(message);
-        }
-    };
+        return payload.substring(2);
+    }
 
     final List<String> notes = new ArrayList<>();
     final List<Boolean> fromSnapshot = new ArrayList<>();

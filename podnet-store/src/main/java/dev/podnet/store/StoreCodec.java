@@ -43,32 +43,8 @@ final class StoreCodec {
     private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
     /** The embedded store's records; a directory it cannot use makes the store UNAVAILABLE. */
-    static final RecordFormat<StoreRecord> FORMAT = new RecordFormat<>() {
-        @Override
-        public int version() {
-            return VERSION;
-        }
-
-        @Override
-        public int maxPayload() {
-            return MAX_PAYLOAD;
-        }
-
-        @Override
-        public String payload(StoreRecord record) {
-            return StoreCodec.payload(record);
-        }
-
-        @Override
-        public StoreRecord parse(String payload) {
-            return StoreCodec.parse(payload);
-        }
-
-        @Override
-        public RuntimeException failure(String message) {
-            return new StoreException(StoreException.Kind.UNAVAILABLE, message);
-        }
-    };
+    static final RecordFormat<StoreRecord> FORMAT = new RecordFormat<>(VERSION, MAX_PAYLOAD, StoreCodec::payload,
+            StoreCodec::parse, message -> new StoreException(StoreException.Kind.UNAVAILABLE, message));
 
     private StoreCodec() {
     }
