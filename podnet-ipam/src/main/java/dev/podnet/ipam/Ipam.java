@@ -3,6 +3,9 @@ package dev.podnet.ipam;
 import dev.podnet.ipam.IpamException.Reason;
 import dev.podnet.ipam.JournalRecord.Allocated;
 import dev.podnet.ipam.JournalRecord.Released;
+import dev.podnet.net.CompactionStep;
+import dev.podnet.net.GroupCommitJournal;
+import dev.podnet.net.JournaledDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -27,7 +30,7 @@ import java.util.function.Supplier;
  * in the same critical section (so the journal's order is the order of the changes), then waits outside the lock
  * until the record is forced to disk, sharing that force with concurrent callers. No call returns an answer that
  * a crash could take back. After a disk failure the engine refuses every call; reopening replays what is on disk.
- * The files and their format are described in {@link StateDirectory} and {@link RecordCodec}.
+ * The files and their format are described in {@link JournaledDirectory} and {@link RecordCodec}.
  */
 public final class Ipam implements AutoCloseable {
 
@@ -36,29 +39,27 @@ public final class Ipam implements AutoCloseable {
     /** Guards {@link #state} and the order of journal records; held only for in-memory work. */
     private final ReentrantLock lock;
     private final AllocatorState state;
-    private final StateDirectory directory;
+    private final JournaledDirectory<JournalRecord> directory;
     private final InstantSource clock;
     private final IpamOptions options;
-    private final AtomicLong fsyncs;
     private final AtomicLong records = new AtomicLong();
     private final AtomicLong compactions = new AtomicLong();
     private final AtomicBoolean compactionQueued = new AtomicBoolean();
-    private volatile Journal journal;
+    private volatile GroupCommitJournal<JournalRecord> journal;
     /** Journal size that triggers the next background compaction; pushed out after a failed one. */
     private volatile long compactAt;
     /** Why the engine refuses calls: a disk failure, or null while healthy. */
     private volatile IpamException stopped;
     private volatile boolean closed;
 
-    private Ipam(ReentrantLock lock, AllocatorState state, StateDirectory directory, Journal journal,
-                 InstantSource clock, IpamOptions options, AtomicLong fsyncs) {
+    private Ipam(ReentrantLock lock, AllocatorState state, JournaledDirectory<JournalRecord> directory,
+                 GroupCommitJournal<JournalRecord> journal, InstantSource clock, IpamOptions options) {
         this.lock = lock;
         this.state = state;
         this.directory = directory;
         this.journal = journal;
         this.clock = clock;
         this.options = options;
-        this.fsyncs = fsyncs;
         this.compactAt = options.compactAfterBytes();
     }
 
@@ -71,13 +72,14 @@ public final class Ipam implements AutoCloseable {
     public static Ipam open(Path stateDir, List<Pool> pools, InstantSource clock, IpamOptions options) {
         Objects.requireNonNull(clock, "clock");
         AllocatorState state = new AllocatorState(pools, options.quarantine());
-        StateDirectory directory = null;
+        JournaledDirectory<JournalRecord> directory = null;
         try {
-            directory = StateDirectory.lock(stateDir);
             ReentrantLock lock = new ReentrantLock();
-            AtomicLong fsyncs = new AtomicLong();
-            Journal journal = directory.load(state, fsyncs, lock::hasQueuedThreads);
-            return new Ipam(lock, state, directory, journal, clock, options, fsyncs);
+            // Blocks like host-local's flock: embedded-mode plugin runs take turns.
+            directory = JournaledDirectory.lock(stateDir, RecordCodec.FORMAT, JournaledDirectory.WhenHeld.WAIT,
+                    lock::hasQueuedThreads);
+            GroupCommitJournal<JournalRecord> journal = directory.load(StateRecords.replayInto(state));
+            return new Ipam(lock, state, directory, journal, clock, options);
         } catch (IOException | RuntimeException e) {
             closeQuietly(directory);
             if (e instanceof IpamException ipam) {
@@ -168,7 +170,7 @@ public final class Ipam implements AutoCloseable {
     }
 
     public JournalStats journalStats() {
-        return new JournalStats(records.get(), fsyncs.get(), journal.size(), compactions.get());
+        return new JournalStats(records.get(), directory.fsyncs(), journal.size(), compactions.get());
     }
 
     /** Folds the journal into a new snapshot now; also happens in the background past a size. */
@@ -181,9 +183,9 @@ public final class Ipam implements AutoCloseable {
         lock.lock();
         try {
             ensureRunning();
-            journal = directory.compact(state, journal, fsyncs, lock::hasQueuedThreads, crashPoint);
+            journal = directory.compact(StateRecords.snapshotOf(state), journal, crashPoint);
             compactions.incrementAndGet();
-        } catch (StateDirectory.CommittedCompactionFailure e) {
+        } catch (JournaledDirectory.CommittedCompactionFailure e) {
             throw stop("compaction failed after its commit point", e);
         } catch (IOException e) {
             throw new IpamException(Reason.INTERNAL, "compaction failed: " + e.getMessage(), e);
@@ -224,7 +226,7 @@ public final class Ipam implements AutoCloseable {
     }
 
     /** The journal being appended to; tests break it to see the engine stop. */
-    Journal currentJournal() {
+    GroupCommitJournal<JournalRecord> currentJournal() {
         return journal;
     }
 
@@ -233,7 +235,7 @@ public final class Ipam implements AutoCloseable {
 
     /** The one path of every call: change memory and queue records under the lock, then wait for the disk. */
     private <T> T change(Function<Instant, Change<T>> body) {
-        Journal target;
+        GroupCommitJournal<JournalRecord> target;
         long seq;
         T result;
         lock.lock();
@@ -294,7 +296,7 @@ public final class Ipam implements AutoCloseable {
         }
     }
 
-    private static void closeQuietly(StateDirectory directory) {
+    private static void closeQuietly(JournaledDirectory<JournalRecord> directory) {
         if (directory != null) {
             try {
                 directory.close();

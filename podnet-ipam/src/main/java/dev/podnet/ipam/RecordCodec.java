@@ -2,11 +2,11 @@ package dev.podnet.ipam;
 
 import dev.podnet.ipam.JournalRecord.Allocated;
 import dev.podnet.ipam.JournalRecord.Cursor;
-import dev.podnet.ipam.JournalRecord.End;
-import dev.podnet.ipam.JournalRecord.Header;
 import dev.podnet.ipam.JournalRecord.Quarantined;
 import dev.podnet.ipam.JournalRecord.Released;
+import dev.podnet.ipam.IpamException.Reason;
 import dev.podnet.net.FramedFile;
+import dev.podnet.net.RecordFormat;
 import inet.ipaddr.IPAddress;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,7 +18,8 @@ import java.util.List;
  *   LENGTH SP CRC SP PAYLOAD LF
  * </pre>
  * LENGTH is the payload's byte count in decimal; CRC is the CRC32C of the payload as 8 lowercase hex digits.
- * A payload is ASCII tokens separated by single spaces, the first naming the record:
+ * A payload is ASCII tokens separated by single spaces, the first naming the record. The header (H) and the
+ * snapshot's end (E) are written and checked by {@link dev.podnet.net.JournaledDirectory}; the rest are this codec's:
  * <pre>
  *   H KIND VERSION GENERATION             header: KIND is "journal" or "snapshot", VERSION is 1
  *   A MILLIS CONTAINER IFNAME POOL ADDRS  allocated; ADDRS is comma-separated canonical addresses, IPv4 first
@@ -41,6 +42,10 @@ final class RecordCodec {
     /** Far above the longest valid record; a larger length field is corruption, not a record. */
     static final int MAX_PAYLOAD = 1 << 16;
 
+    /** The IPAM state directory's records; damage there is an INTERNAL error. */
+    static final RecordFormat<JournalRecord> FORMAT = new RecordFormat<>(VERSION, MAX_PAYLOAD, RecordCodec::payload,
+            RecordCodec::parse, message -> new IpamException(Reason.INTERNAL, message));
+
     private RecordCodec() {
     }
 
@@ -50,13 +55,11 @@ final class RecordCodec {
 
     static String payload(JournalRecord record) {
         return switch (record) {
-            case Header h -> "H " + h.kind() + " " + h.version() + " " + h.generation();
             case Allocated a -> "A " + a.at().toEpochMilli() + " " + a.key().containerId() + " " + a.key().ifName()
                     + " " + a.pool() + " " + String.join(",", a.addresses().stream().map(Addresses::text).toList());
             case Released r -> "R " + r.at().toEpochMilli() + " " + r.key().containerId() + " " + r.key().ifName();
             case Quarantined q -> "Q " + q.releasedAt().toEpochMilli() + " " + Addresses.text(q.address());
             case Cursor c -> "C " + c.pool() + " " + Addresses.text(c.address());
-            case End e -> "E " + e.count();
         };
     }
 
@@ -65,10 +68,6 @@ final class RecordCodec {
         String[] t = payload.split(" ", -1);
         try {
             return switch (t[0]) {
-                case "H" -> {
-                    arity(t, 4);
-                    yield new Header(t[1], Integer.parseInt(t[2]), Long.parseLong(t[3]));
-                }
                 case "A" -> {
                     arity(t, 6);
                     List<IPAddress> addresses = new ArrayList<>();
@@ -88,10 +87,6 @@ final class RecordCodec {
                 case "C" -> {
                     arity(t, 3);
                     yield new Cursor(pool(t[1]), Addresses.parse(t[2]));
-                }
-                case "E" -> {
-                    arity(t, 2);
-                    yield new End(Long.parseLong(t[1]));
                 }
                 default -> throw new IllegalArgumentException("unknown record type \"" + t[0] + "\"");
             };

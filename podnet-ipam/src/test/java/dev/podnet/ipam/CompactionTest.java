@@ -3,6 +3,7 @@ package dev.podnet.ipam;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.podnet.net.CompactionStep;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

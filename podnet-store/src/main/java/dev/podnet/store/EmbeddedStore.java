@@ -6,6 +6,8 @@ import dev.podnet.store.StoreRecord.LeaseEnded;
 import dev.podnet.store.StoreRecord.LeaseGranted;
 import dev.podnet.store.StoreRecord.LeaseRenewed;
 import dev.podnet.store.StoreRecord.Put;
+import dev.podnet.net.GroupCommitJournal;
+import dev.podnet.net.JournaledDirectory;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -37,8 +39,8 @@ public final class EmbeddedStore implements ClusterStore {
     private final long compactAfterBytes;
     private final ReentrantLock lock = new ReentrantLock();
     private final StoreState state = new StoreState();
-    private final StoreDirectory files;
-    private volatile StoreJournal journal;
+    private final JournaledDirectory<StoreRecord> files;
+    private volatile GroupCommitJournal<StoreRecord> journal;
     private final WatchHub watches;
     private final ScheduledExecutorService sweeper;
     /** Set once the journal failed: from then on the files, not memory, are the truth, and every call throws it. */
@@ -51,12 +53,13 @@ public final class EmbeddedStore implements ClusterStore {
         this.clock = b.clock;
         this.compactAfterBytes = b.compactAfterBytes;
         try {
-            this.files = StoreDirectory.lock(dir);
+            this.files = JournaledDirectory.lock(dir, StoreCodec.FORMAT, JournaledDirectory.WhenHeld.FAIL,
+                    lock::hasQueuedThreads);
         } catch (IOException e) {
             throw new StoreException(Kind.UNAVAILABLE, "cannot lock the store in " + dir + ": " + e.getMessage(), e);
         }
         try {
-            this.journal = files.load(state);
+            this.journal = files.load((record, fromSnapshot) -> state.apply(record));
         } catch (IOException | RuntimeException e) {
             closeQuietly(files);
             if (e instanceof StoreException se) {
@@ -312,8 +315,8 @@ public final class EmbeddedStore implements ClusterStore {
             if (closed || failure != null || !compactionDue()) {
                 return;
             }
-            journal = files.compact(state, journal);
-        } catch (StoreDirectory.CommittedCompactionFailure e) {
+            journal = files.compact(state::writeSnapshot, journal);
+        } catch (JournaledDirectory.CommittedCompactionFailure e) {
             fail(e);
         } catch (IOException e) {
             // Nothing was committed: the current journal still holds everything; try again after the next change.
@@ -350,7 +353,7 @@ public final class EmbeddedStore implements ClusterStore {
                 kv.lease());
     }
 
-    private static void closeQuietly(StoreDirectory files) {
+    private static void closeQuietly(JournaledDirectory<StoreRecord> files) {
         try {
             files.close();
         } catch (IOException e) {

@@ -1,9 +1,7 @@
 package dev.podnet.store;
 
-import dev.podnet.net.FramedFile;
+import dev.podnet.net.RecordFormat;
 import dev.podnet.store.StoreRecord.Delete;
-import dev.podnet.store.StoreRecord.End;
-import dev.podnet.store.StoreRecord.Header;
 import dev.podnet.store.StoreRecord.LeaseEnded;
 import dev.podnet.store.StoreRecord.LeaseGranted;
 import dev.podnet.store.StoreRecord.LeaseRenewed;
@@ -16,11 +14,12 @@ import java.util.Base64;
 import java.util.HexFormat;
 
 /**
- * The text form of the embedded store's records, one per line, framed as podnet-ipam frames its journal:
+ * The text form of the embedded store's records, one {@link dev.podnet.net.FramedFile} line each:
  * <pre>
  *   LENGTH SP CRC SP PAYLOAD LF
  * </pre>
- * LENGTH is the payload's byte count in decimal, CRC its CRC32C as 8 lowercase hex digits. Payloads:
+ * LENGTH is the payload's byte count in decimal, CRC its CRC32C as 8 lowercase hex digits. Payloads (the header and
+ * the snapshot's end are {@link dev.podnet.net.JournaledDirectory}'s, the others this codec's):
  * <pre>
  *   H KIND VERSION GENERATION                    header ("journal" or "snapshot")
  *   S REVISION NEXT_LEASE                        snapshot: the store revision
@@ -43,16 +42,15 @@ final class StoreCodec {
     static final int MAX_PAYLOAD = 2 << 20;
     private static final HexFormat UPPER_HEX = HexFormat.of().withUpperCase();
 
-    private StoreCodec() {
-    }
+    /** The embedded store's records; a directory it cannot use makes the store UNAVAILABLE. */
+    static final RecordFormat<StoreRecord> FORMAT = new RecordFormat<>(VERSION, MAX_PAYLOAD, StoreCodec::payload,
+            StoreCodec::parse, message -> new StoreException(StoreException.Kind.UNAVAILABLE, message));
 
-    static byte[] frame(StoreRecord record) {
-        return FramedFile.frame(payload(record));
+    private StoreCodec() {
     }
 
     static String payload(StoreRecord record) {
         return switch (record) {
-            case Header h -> "H " + h.kind() + " " + h.version() + " " + h.generation();
             case Revision r -> "S " + r.revision() + " " + r.nextLeaseId();
             case Put p -> "P " + p.revision() + " " + p.lease() + " " + key(p.key()) + " " + value(p.value());
             case Delete d -> "D " + d.revision() + " " + key(d.key());
@@ -61,7 +59,6 @@ final class StoreCodec {
             case LeaseEnded x -> "X " + x.revision() + " " + x.id();
             case Stored v -> "V " + key(v.key()) + " " + v.createRevision() + " " + v.modRevision() + " "
                     + v.version() + " " + v.lease() + " " + value(v.value());
-            case End e -> "E " + e.count();
         };
     }
 
@@ -70,7 +67,6 @@ final class StoreCodec {
         String[] t = payload.split(" ", -1);
         try {
             return switch (t[0]) {
-                case "H" -> new Header(arity(t, 4)[1], Integer.parseInt(t[2]), number(t[3]));
                 case "S" -> new Revision(number(arity(t, 3)[1]), number(t[2]));
                 case "P" -> new Put(number(arity(t, 5)[1]), unkey(t[3]), unvalue(t[4]), number(t[2]));
                 case "D" -> new Delete(number(arity(t, 3)[1]), unkey(t[2]));
@@ -79,17 +75,11 @@ final class StoreCodec {
                 case "X" -> new LeaseEnded(number(arity(t, 3)[1]), number(t[2]));
                 case "V" -> new Stored(unkey(arity(t, 7)[1]), unvalue(t[6]), number(t[2]), number(t[3]),
                         number(t[4]), number(t[5]));
-                case "E" -> new End(number(arity(t, 2)[1]));
                 default -> throw new IllegalArgumentException("unknown record type \"" + t[0] + "\"");
             };
         } catch (StoreException e) {
             throw new IllegalArgumentException(e.getMessage(), e);
         }
-    }
-
-    /** The frame at {@code offset}; see {@link FramedFile#read(byte[], int, int)}. */
-    static FramedFile.Frame read(byte[] data, int offset) {
-        return FramedFile.read(data, offset, MAX_PAYLOAD);
     }
 
     static String key(String key) {

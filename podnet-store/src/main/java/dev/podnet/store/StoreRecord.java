@@ -2,13 +2,10 @@ package dev.podnet.store;
 
 /**
  * What the embedded store writes to its journal and snapshot. The journal holds changes (P, D, G, K, X) that
- * {@link StoreState#apply} replays exactly as it applied them live; a snapshot holds the state (S, G, V) between a
- * header and an end record that counts what came before it.
+ * {@link StoreState#apply} replays exactly as it applied them live; a snapshot holds the state (S, G, V) between the
+ * header and the end record that {@link dev.podnet.net.JournaledDirectory} writes around them.
  */
 sealed interface StoreRecord {
-
-    record Header(String kind, int version, long generation) implements StoreRecord {
-    }
 
     /** Snapshot: the store revision and the next lease id to hand out. */
     record Revision(long revision, long nextLeaseId) implements StoreRecord {
@@ -34,8 +31,5 @@ sealed interface StoreRecord {
     /** Snapshot: one key with its revisions. */
     record Stored(String key, byte[] value, long createRevision, long modRevision, long version, long lease)
             implements StoreRecord {
-    }
-
-    record End(long count) implements StoreRecord {
     }
 }

@@ -120,8 +120,6 @@ final class StoreState {
                 nextLeaseId = s.nextLeaseId();
                 yield List.of();
             }
-            case StoreRecord.Header h -> throw new IllegalStateException("a header in the middle of a file");
-            case StoreRecord.End e -> throw new IllegalStateException("an end record in the middle of a file");
         };
     }
 
