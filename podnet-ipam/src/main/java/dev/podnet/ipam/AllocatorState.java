@@ -62,34 +62,36 @@ final class AllocatorState {
             throw new IpamException(Reason.NOT_FOUND, "no pool named " + request.pool());
         }
         quarantine.expire(now);
-        Map<RangeSet, Slot> wanted = requestedSlots(request, sets);
-        List<Slot> taken = new ArrayList<>();
-        List<Slot> cursors = sets.stream().map(RangeSet::cursor).toList();
+        // The hot path of every ADD: no streams, no maps and no addresses as objects unless the request names some.
+        Map<RangeSet, Slot> wanted = request.requested().isEmpty() ? Map.of() : requestedSlots(request, sets);
+        Slot[] taken = new Slot[sets.size()];
+        int count = 0;
         try {
-            for (RangeSet set : sets) {
+            for (int i = 0; i < taken.length; i++) {
+                RangeSet set = sets.get(i);
                 Slot slot = wanted.containsKey(set) ? wanted.get(set) : set.next();
                 if (slot == null) {
                     throw exhausted(set);
                 }
                 hold(slot, request.key());
-                taken.add(slot);
-                set.cursor(slot);
+                taken[count++] = slot;
             }
         } catch (RuntimeException e) {
-            // Undo partial work, as host-local's cmdAdd does; the cursors too, or replay would diverge.
-            for (Slot slot : taken) {
-                owners.remove(slot);
-                slot.range().used--;
-                slot.range().free(slot.offset());
-            }
-            for (int i = 0; i < sets.size(); i++) {
-                sets.get(i).cursor(cursors.get(i));
+            // Undo partial work, as host-local's cmdAdd does.
+            for (int i = 0; i < count; i++) {
+                owners.remove(taken[i]);
+                taken[i].range().used--;
+                taken[i].range().free(taken[i].offset());
             }
             throw e;
         }
-        Allocation allocation = new Allocation(request.key(), request.pool(),
-                taken.stream().map(Slot::assigned).toList(), now);
-        held.put(request.key(), new Held(allocation, List.copyOf(taken)));
+        // Cursors move only once every family has its address, so a failure leaves them where replay expects.
+        for (int i = 0; i < taken.length; i++) {
+            sets.get(i).cursor(taken[i]);
+        }
+        List<Slot> slots = List.of(taken);
+        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(slots), now);
+        held.put(request.key(), new Held(allocation, slots));
         return new Outcome(allocation, true);
     }
 
