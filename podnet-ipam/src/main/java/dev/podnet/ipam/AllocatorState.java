@@ -31,7 +31,6 @@ final class AllocatorState {
     /** Sorted, so that everything of one container is one contiguous run and listings are stable. */
     /** A hash map: ADD and DEL look a key up several times, and ordering is only wanted when listing. */
     private final Map<AttachmentKey, Held> held = new HashMap<>();
-    private final Map<Slot, AttachmentKey> owners = new HashMap<>();
     private final Quarantine quarantine;
 
     AllocatorState(List<Pool> configured, Duration quarantinePeriod) {
@@ -79,7 +78,7 @@ final class AllocatorState {
         } catch (RuntimeException e) {
             // Undo partial work, as host-local's cmdAdd does.
             for (int i = 0; i < count; i++) {
-                owners.remove(taken[i]);
+                taken[i].disown();
                 taken[i].range().used--;
                 taken[i].range().free(taken[i].offset());
             }
@@ -101,7 +100,7 @@ final class AllocatorState {
             return Optional.empty();
         }
         for (Slot slot : h.slots()) {
-            owners.remove(slot);
+            slot.disown();
             quarantine.add(slot, releasedAt);
         }
         return Optional.of(h.allocation());
@@ -140,7 +139,7 @@ final class AllocatorState {
         if (slot == null) {
             return new AddressUse.Unmanaged();
         }
-        AttachmentKey owner = owners.get(slot);
+        AttachmentKey owner = slot.owner();
         if (owner != null) {
             return new AddressUse.Held(owner);
         }
@@ -162,13 +161,13 @@ final class AllocatorState {
                 assigned.add(new AssignedAddress(address, address.getBitCount(), Optional.empty()));
                 continue;
             }
-            AttachmentKey owner = owners.get(slot);
+            AttachmentKey owner = slot.owner();
             if (owner != null) {
                 throw new IllegalStateException(address + " is allocated to both " + owner + " and " + key);
             }
             if (quarantine.contains(slot)) {
                 quarantine.reclaim(slot);
-                owners.put(slot, key);
+                slot.own(key);
             } else {
                 hold(slot, key);
             }
@@ -188,7 +187,7 @@ final class AllocatorState {
     void replayQuarantined(IPAddress address, Instant releasedAt) {
         Slot slot = locate(address);
         if (slot != null) {
-            if (owners.containsKey(slot) || quarantine.contains(slot)) {
+            if (slot.owner() != null || quarantine.contains(slot)) {
                 throw new IllegalStateException(address + " is both quarantined and held");
             }
             slot.range().take(slot.offset());
@@ -231,7 +230,7 @@ final class AllocatorState {
     private void hold(Slot slot, AttachmentKey key) {
         slot.range().take(slot.offset());
         slot.range().used++;
-        owners.put(slot, key);
+        slot.own(key);
     }
 
     private Slot locate(IPAddress address) {
@@ -263,7 +262,7 @@ final class AllocatorState {
             if (why != null) {
                 throw IpamException.invalid("requested address " + address + " is " + why);
             }
-            AttachmentKey owner = owners.get(slot);
+            AttachmentKey owner = slot.owner();
             if (owner != null) {
                 throw new IpamException(Reason.CONFLICT, "requested address " + address + " is held by " + owner);
             }

@@ -25,6 +25,7 @@ final class RangeState {
     private final BigInteger start;
     private final long startV4;
     private final OffsetBitmap taken;
+    private final OffsetOwners owners;
     /** Sorted, searched on every release: a boxed set cost an allocation and a hash lookup each time. */
     private final long[] reserved;
     private final Optional<IPAddress> gateway;
@@ -39,6 +40,7 @@ final class RangeState {
         this.start = range.rangeStart().getValue();
         this.startV4 = ipv4 ? range.rangeStart().toIPv4().longValue() : 0;
         this.taken = new OffsetBitmap(range.span().min(BigInteger.valueOf(MAX_SPAN)).longValueExact());
+        this.owners = new OffsetOwners(taken.capacity());
         this.gateway = Optional.of(range.gateway());
         LongStream.Builder never = LongStream.builder();
         never.add(offsetOf(range.subnet().network().getLower().withoutPrefixLength()));
@@ -119,6 +121,19 @@ final class RangeState {
         if (isReserved(offset) || !taken.clear(offset)) {
             throw new IllegalStateException(addressAt(offset) + " was not taken");
         }
+    }
+
+    /** The attachment that holds {@code offset}, or null if none does (free, quarantined or reserved). */
+    AttachmentKey owner(long offset) {
+        return owners.get(offset);
+    }
+
+    void own(long offset, AttachmentKey key) {
+        owners.put(offset, key);
+    }
+
+    void disown(long offset) {
+        owners.remove(offset);
     }
 
     /** The first offset at or after {@code from} that is not taken, reserved or quarantined; -1 if none. */
