@@ -28,7 +28,6 @@ final class AllocatorState {
 
     private final Map<String, List<RangeSet>> pools = new LinkedHashMap<>();
     private final List<RangeSet> allSets = new ArrayList<>();
-    /** Sorted, so that everything of one container is one contiguous run and listings are stable. */
     /** A hash map: ADD and DEL look a key up several times, and ordering is only wanted when listing. */
     private final Map<AttachmentKey, Held> held = new HashMap<>();
     private final Quarantine quarantine;
@@ -78,9 +77,7 @@ final class AllocatorState {
         } catch (RuntimeException e) {
             // Undo partial work, as host-local's cmdAdd does.
             for (int i = 0; i < count; i++) {
-                taken[i].disown();
-                taken[i].range().used--;
-                taken[i].range().free(taken[i].offset());
+                unhold(taken[i]);
             }
             throw e;
         }
@@ -231,6 +228,12 @@ final class AllocatorState {
         slot.range().take(slot.offset());
         slot.range().used++;
         slot.own(key);
+    }
+
+    private static void unhold(Slot slot) {
+        slot.disown();
+        slot.range().used--;
+        slot.range().free(slot.offset());
     }
 
     private Slot locate(IPAddress address) {
