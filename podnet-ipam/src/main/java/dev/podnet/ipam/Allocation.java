@@ -10,6 +10,7 @@ import java.util.List;
 public record Allocation(AttachmentKey key, String pool, List<AssignedAddress> addresses, Instant allocatedAt) {
 
     public Allocation {
-        addresses = List.copyOf(addresses);
+        // The engine's own lists are immutable already and build their addresses lazily; copying would build them.
+        addresses = addresses instanceof SlotAddresses ? addresses : List.copyOf(addresses);
     }
 }

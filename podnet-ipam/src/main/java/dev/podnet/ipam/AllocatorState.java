@@ -28,10 +28,8 @@ final class AllocatorState {
 
     private final Map<String, List<RangeSet>> pools = new LinkedHashMap<>();
     private final List<RangeSet> allSets = new ArrayList<>();
-    /** Sorted, so that everything of one container is one contiguous run and listings are stable. */
     /** A hash map: ADD and DEL look a key up several times, and ordering is only wanted when listing. */
     private final Map<AttachmentKey, Held> held = new HashMap<>();
-    private final Map<Slot, AttachmentKey> owners = new HashMap<>();
     private final Quarantine quarantine;
 
     AllocatorState(List<Pool> configured, Duration quarantinePeriod) {
@@ -62,34 +60,34 @@ final class AllocatorState {
             throw new IpamException(Reason.NOT_FOUND, "no pool named " + request.pool());
         }
         quarantine.expire(now);
-        Map<RangeSet, Slot> wanted = requestedSlots(request, sets);
-        List<Slot> taken = new ArrayList<>();
-        List<Slot> cursors = sets.stream().map(RangeSet::cursor).toList();
+        // The hot path of every ADD: no streams, no maps and no addresses as objects unless the request names some.
+        Map<RangeSet, Slot> wanted = request.requested().isEmpty() ? Map.of() : requestedSlots(request, sets);
+        Slot[] taken = new Slot[sets.size()];
+        int count = 0;
         try {
-            for (RangeSet set : sets) {
+            for (int i = 0; i < taken.length; i++) {
+                RangeSet set = sets.get(i);
                 Slot slot = wanted.containsKey(set) ? wanted.get(set) : set.next();
                 if (slot == null) {
                     throw exhausted(set);
                 }
                 hold(slot, request.key());
-                taken.add(slot);
-                set.cursor(slot);
+                taken[count++] = slot;
             }
         } catch (RuntimeException e) {
-            // Undo partial work, as host-local's cmdAdd does; the cursors too, or replay would diverge.
-            for (Slot slot : taken) {
-                owners.remove(slot);
-                slot.range().used--;
-                slot.range().free(slot.offset());
-            }
-            for (int i = 0; i < sets.size(); i++) {
-                sets.get(i).cursor(cursors.get(i));
+            // Undo partial work, as host-local's cmdAdd does.
+            for (int i = 0; i < count; i++) {
+                unhold(taken[i]);
             }
             throw e;
         }
-        Allocation allocation = new Allocation(request.key(), request.pool(),
-                taken.stream().map(Slot::assigned).toList(), now);
-        held.put(request.key(), new Held(allocation, List.copyOf(taken)));
+        // Cursors move only once every family has its address, so a failure leaves them where replay expects.
+        for (int i = 0; i < taken.length; i++) {
+            sets.get(i).cursor(taken[i]);
+        }
+        List<Slot> slots = List.of(taken);
+        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(slots), now);
+        held.put(request.key(), new Held(allocation, slots));
         return new Outcome(allocation, true);
     }
 
@@ -99,7 +97,7 @@ final class AllocatorState {
             return Optional.empty();
         }
         for (Slot slot : h.slots()) {
-            owners.remove(slot);
+            slot.disown();
             quarantine.add(slot, releasedAt);
         }
         return Optional.of(h.allocation());
@@ -138,7 +136,7 @@ final class AllocatorState {
         if (slot == null) {
             return new AddressUse.Unmanaged();
         }
-        AttachmentKey owner = owners.get(slot);
+        AttachmentKey owner = slot.owner();
         if (owner != null) {
             return new AddressUse.Held(owner);
         }
@@ -160,13 +158,13 @@ final class AllocatorState {
                 assigned.add(new AssignedAddress(address, address.getBitCount(), Optional.empty()));
                 continue;
             }
-            AttachmentKey owner = owners.get(slot);
+            AttachmentKey owner = slot.owner();
             if (owner != null) {
                 throw new IllegalStateException(address + " is allocated to both " + owner + " and " + key);
             }
             if (quarantine.contains(slot)) {
                 quarantine.reclaim(slot);
-                owners.put(slot, key);
+                slot.own(key);
             } else {
                 hold(slot, key);
             }
@@ -186,7 +184,7 @@ final class AllocatorState {
     void replayQuarantined(IPAddress address, Instant releasedAt) {
         Slot slot = locate(address);
         if (slot != null) {
-            if (owners.containsKey(slot) || quarantine.contains(slot)) {
+            if (slot.owner() != null || quarantine.contains(slot)) {
                 throw new IllegalStateException(address + " is both quarantined and held");
             }
             slot.range().take(slot.offset());
@@ -229,7 +227,13 @@ final class AllocatorState {
     private void hold(Slot slot, AttachmentKey key) {
         slot.range().take(slot.offset());
         slot.range().used++;
-        owners.put(slot, key);
+        slot.own(key);
+    }
+
+    private static void unhold(Slot slot) {
+        slot.disown();
+        slot.range().used--;
+        slot.range().free(slot.offset());
     }
 
     private Slot locate(IPAddress address) {
@@ -261,7 +265,7 @@ final class AllocatorState {
             if (why != null) {
                 throw IpamException.invalid("requested address " + address + " is " + why);
             }
-            AttachmentKey owner = owners.get(slot);
+            AttachmentKey owner = slot.owner();
             if (owner != null) {
                 throw new IpamException(Reason.CONFLICT, "requested address " + address + " is held by " + owner);
             }

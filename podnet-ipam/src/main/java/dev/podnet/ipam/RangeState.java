@@ -4,9 +4,9 @@ import inet.ipaddr.IPAddress;
 import inet.ipaddr.ipv4.IPv4Address;
 import inet.ipaddr.ipv6.IPv6Address;
 import java.math.BigInteger;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.Optional;
-import java.util.Set;
+import java.util.stream.LongStream;
 
 /**
  * The live state of one {@link IpRange}: which offsets from rangeStart are taken. Reserved addresses (network,
@@ -25,7 +25,9 @@ final class RangeState {
     private final BigInteger start;
     private final long startV4;
     private final OffsetBitmap taken;
-    private final Set<Long> reserved = new HashSet<>();
+    private final OffsetOwners owners;
+    /** Sorted, searched on every release: a boxed set cost an allocation and a hash lookup each time. */
+    private final long[] reserved;
     private final Optional<IPAddress> gateway;
     long used;
     long quarantined;
@@ -38,25 +40,24 @@ final class RangeState {
         this.start = range.rangeStart().getValue();
         this.startV4 = ipv4 ? range.rangeStart().toIPv4().longValue() : 0;
         this.taken = new OffsetBitmap(range.span().min(BigInteger.valueOf(MAX_SPAN)).longValueExact());
+        this.owners = new OffsetOwners(taken.capacity());
         this.gateway = Optional.of(range.gateway());
-        reserve(range.subnet().network().getLower().withoutPrefixLength());
+        LongStream.Builder never = LongStream.builder();
+        never.add(offsetOf(range.subnet().network().getLower().withoutPrefixLength()));
         if (ipv4) {
-            reserve(range.subnet().network().getUpper().withoutPrefixLength());
+            never.add(offsetOf(range.subnet().network().getUpper().withoutPrefixLength()));
         }
-        reserve(range.gateway());
-        range.excluded().forEach(this::reserve);
-    }
-
-    private void reserve(IPAddress address) {
-        long offset = offsetOf(address);
-        if (offset >= 0 && reserved.add(offset)) {
+        never.add(offsetOf(range.gateway()));
+        range.excluded().forEach(a -> never.add(offsetOf(a)));
+        this.reserved = never.build().filter(offset -> offset >= 0).sorted().distinct().toArray();
+        for (long offset : reserved) {
             taken.set(offset);
         }
     }
 
     /** Addresses that can ever be handed out. */
     long total() {
-        return taken.capacity() - reserved.size();
+        return taken.capacity() - reserved.length;
     }
 
     long free() {
@@ -90,7 +91,7 @@ final class RangeState {
     }
 
     boolean isReserved(long offset) {
-        return reserved.contains(offset);
+        return Arrays.binarySearch(reserved, offset) >= 0;
     }
 
     /** Why {@code offset} can never be handed out, or null if it can. */
@@ -120,6 +121,19 @@ final class RangeState {
         if (isReserved(offset) || !taken.clear(offset)) {
             throw new IllegalStateException(addressAt(offset) + " was not taken");
         }
+    }
+
+    /** The attachment that holds {@code offset}, or null if none does (free, quarantined or reserved). */
+    AttachmentKey owner(long offset) {
+        return owners.get(offset);
+    }
+
+    void own(long offset, AttachmentKey key) {
+        owners.put(offset, key);
+    }
+
+    void disown(long offset) {
+        owners.remove(offset);
     }
 
     /** The first offset at or after {@code from} that is not taken, reserved or quarantined; -1 if none. */

@@ -3,6 +3,18 @@ package dev.podnet.ipam;
 /** One address of one range, by offset: the unit the allocator takes, frees and quarantines. */
 record Slot(RangeState range, long offset) {
 
+    AttachmentKey owner() {
+        return range.owner(offset);
+    }
+
+    void own(AttachmentKey key) {
+        range.own(offset, key);
+    }
+
+    void disown() {
+        range.disown(offset);
+    }
+
     AssignedAddress assigned() {
         return range.assigned(offset);
     }

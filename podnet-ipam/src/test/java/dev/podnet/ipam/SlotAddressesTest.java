@@ -1,0 +1,52 @@
+package dev.podnet.ipam;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+class SlotAddressesTest {
+
+    final RangeState v4 = new RangeState("p", 0, IpRange.of("10.0.0.0/24"));
+    final RangeState v6 = new RangeState("p", 0, IpRange.of("fd00::/120"));
+
+    /** Offsets count from the range start, which host-local puts at network + 1. */
+    @Test
+    void readsAsTheAddressesOfItsSlots() {
+        SlotAddresses list = new SlotAddresses(List.of(new Slot(v4, 4), new Slot(v6, 6)));
+
+        assertThat(list).extracting(AssignedAddress::cidrText).containsExactly("10.0.0.5/24", "fd00::7/120");
+        assertThat(list.getFirst().gateway()).map(Addresses::text).contains("10.0.0.1");
+        assertThat(list).isEqualTo(List.of(v4.assigned(4), v6.assigned(6)));
+        assertThat(list).hasSameHashCodeAs(List.of(v4.assigned(4), v6.assigned(6)));
+        assertThat(list).hasToString("[10.0.0.5/24, fd00::7/120]");
+    }
+
+    @Test
+    void buildsEachAddressOnceAndKeepsIt() {
+        SlotAddresses list = new SlotAddresses(List.of(new Slot(v4, 9)));
+
+        assertThat(list.get(0)).isSameAs(list.get(0));
+    }
+
+    @Test
+    void cannotBeChanged() {
+        SlotAddresses list = new SlotAddresses(List.of(new Slot(v4, 9)));
+
+        assertThatThrownBy(() -> list.add(v4.assigned(10))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(() -> list.set(0, v4.assigned(10))).isInstanceOf(UnsupportedOperationException.class);
+        assertThatThrownBy(list::clear).isInstanceOf(UnsupportedOperationException.class);
+    }
+
+    @Test
+    void anAllocationKeepsTheLazyListAndCopiesAnyOther() {
+        SlotAddresses lazy = new SlotAddresses(List.of(new Slot(v4, 9)));
+        AttachmentKey key = AttachmentKey.of("c1", "eth0");
+        Instant at = Instant.EPOCH;
+
+        assertThat(new Allocation(key, "p", lazy, at).addresses()).isSameAs(lazy);
+        assertThat(new Allocation(key, "p", lazy, at)).isEqualTo(new Allocation(key, "p", List.of(v4.assigned(9)), at));
+    }
+}
