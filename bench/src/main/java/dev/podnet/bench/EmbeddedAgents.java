@@ -52,7 +52,7 @@ final class EmbeddedAgents {
 
     private static boolean servesDir(ProcessHandle p, Path dataDir) {
         List<String> args = p.info().arguments().map(Arrays::asList).orElse(List.of());
-        return args.contains(MAIN) && !args.isEmpty() && Path.of(args.getLast()).equals(dataDir);
+        return args.contains(MAIN) && Path.of(args.getLast()).equals(dataDir);
     }
 
     /** SIGTERM first: the agent's shutdown hook closes its journals; SIGKILL if it does not go. */
