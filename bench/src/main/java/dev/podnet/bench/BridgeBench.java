@@ -6,23 +6,24 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.IntStream;
 
 /**
- * Part 4 of bench/run (root only): a full pod ADD and DEL under the reference {@code bridge} plugin with each
- * IPAM. Everything happens in network namespaces named with the given random prefix: the bridge plugin runs in a
- * "node" namespace ({@code ip netns exec PREFIXn}), each pod is a namespace of its own, and each IPAM gets its own
- * bridge and /16 so they never meet. The root namespace's interfaces are never touched. Namespaces are deleted
- * here at the end, and bench/run deletes any left by prefix on exit.
- * Arguments: {@code --prefix P --bin DIR --cni-dir DIR --work DIR [--n N]}.
+ * Part 4 of bench/run (root only): pod ADD and DEL under the reference {@code bridge} plugin with each IPAM. First
+ * one pod at a time: the bridge plugin runs in a "node" namespace ({@code ip netns exec PREFIXn}), each pod is a
+ * namespace of its own, each IPAM has its own bridge and /16, and the IPAMs take turns pod by pod. Then the scale run
+ * of {@link BridgeScale}. Everything happens in namespaces named with the given random prefix; the root namespace's
+ * interfaces are never touched. The embedded agents are stopped and the namespaces (with every link in them) deleted
+ * here at the end, and bench/run deletes any namespace left, by prefix, on exit.
+ * Arguments: {@code --prefix P --bin DIR --cni-dir DIR --work DIR [--n N] [--scale-pods N] [--scale-nodes N]
+ * [--scale-parallel N]}.
  */
 public final class BridgeBench {
+    private static final int WARMUP = 3;
 
     private BridgeBench() {
     }
@@ -30,107 +31,76 @@ public final class BridgeBench {
     public static void main(String[] args) throws Exception {
         Map<String, String> a = ExecBench.options(args);
         String prefix = a.get("--prefix");
-        if (prefix == null || !prefix.matches("pnb[0-9a-z]{1,8}")) {
-            throw new IllegalArgumentException("--prefix must be pnb followed by up to 8 letters or digits");
-        }
         Path bin = Path.of(a.get("--bin"));
         String cniDir = a.getOrDefault("--cni-dir", "/usr/lib/cni");
         Path work = Path.of(a.get("--work"));
         int n = Integer.parseInt(a.getOrDefault("--n", "50"));
-        int warmup = 3;
+        BridgeScale.Setup scale = new BridgeScale.Setup(prefix, bin, cniDir, work,
+                Integer.parseInt(a.getOrDefault("--scale-pods", "1000")), Integer.parseInt(a.getOrDefault("--scale-nodes", "10")),
+                Integer.parseInt(a.getOrDefault("--scale-parallel", "4")));
         Files.createDirectories(work);
-        String node = prefix + "n";
-        List<String> created = new ArrayList<>();
+        Namespaces namespaces = new Namespaces(prefix);
+        try {
+            perPod(namespaces, prefix, bin, cniDir, work, n);
+            System.out.println();
+            BridgeScale.run(scale, namespaces);
+        } finally {
+            namespaces.close();
+        }
+        System.out.printf(Locale.ROOT, "  namespaces %s* left after the run: %d%n", prefix, namespaces.left());
+    }
+
+    private static void perPod(Namespaces namespaces, String prefix, Path bin, String cniDir, Path work, int n)
+            throws Exception {
+        String node = namespaces.add("n");
+        List<String> pods = namespaces.add(IntStream.range(0, n + WARMUP).mapToObj(i -> "p" + i).toList());
         Path socket = work.resolve("bridge-agent.sock");
+        Path embeddedData = work.resolve("bridge-pn");
         AgentConfig config = new AgentConfig(socket, work.resolve("bridge-agent-state"), Optional.empty(),
                 Optional.empty(), List.of(AgentConfig.parsePool("pnb=10.12.0.0/16")), Duration.ZERO);
         try (Agent _ = Agent.start(config, InstantSource.system())) {
-            ip(created, node);
-            for (int i = 0; i < n + warmup; i++) {
-                ip(created, prefix + "p" + i);
-            }
             List<String> bridge = List.of("ip", "netns", "exec", node, cniDir + "/bridge");
+            ExecBench.Subject embedded = new ExecBench.Subject(ExecBench.EMBEDDED, bridge, BridgeScale.conf(prefix + "e",
+                    "podnet-ipam", "\"dataDir\":\"" + embeddedData + "\",\"ranges\":[[{\"subnet\":\"10.11.0.0/16\"}]]"), "eth1");
             List<ExecBench.Subject> subjects = List.of(
-                    new ExecBench.Subject("host-local", bridge, conf(prefix + "h", "host-local",
+                    new ExecBench.Subject(ExecBench.HOST_LOCAL, bridge, BridgeScale.conf(prefix + "h", "host-local",
                             "\"dataDir\":\"" + work.resolve("bridge-hl") + "\",\"ranges\":[[{\"subnet\":\"10.10.0.0/16\"}]]"), "eth0"),
-                    new ExecBench.Subject("podnet-ipam embedded", bridge, conf(prefix + "e", "podnet-ipam",
-                            "\"dataDir\":\"" + work.resolve("bridge-pn") + "\",\"ranges\":[[{\"subnet\":\"10.11.0.0/16\"}]]"), "eth1"),
-                    new ExecBench.Subject("podnet-ipam agent", bridge, conf(prefix + "a", "podnet-ipam",
+                    embedded,
+                    new ExecBench.Subject(ExecBench.AGENT, bridge, BridgeScale.conf(prefix + "a", "podnet-ipam",
                             "\"agentSocket\":\"" + socket + "\",\"pool\":\"pnb\""), "eth2"));
             String cniPath = bin + ":" + cniDir;
-            Map<String, Latencies> add = new LinkedHashMap<>();
-            Map<String, Latencies> del = new LinkedHashMap<>();
-            Map<String, long[]> failures = new HashMap<>();
-            for (ExecBench.Subject s : subjects) {
-                add.put(s.name(), new Latencies());
-                del.put(s.name(), new Latencies());
-                failures.put(s.name(), new long[1]);
-            }
+            CycleTable table = new CycleTable(subjects.stream().map(ExecBench.Subject::name).toList(), n);
             Latencies floor = new Latencies();
             List<String> floorCmd = List.of("ip", "netns", "exec", node, "/bin/true");
-            for (int i = 0; i < n + warmup; i++) {
-                boolean measured = i >= warmup;
-                String pod = "/var/run/netns/" + prefix + "p" + i;
-                for (ExecBench.Subject s : subjects) {
-                    long t = ExecBench.check(s, "ADD", Exec.run(s.command(),
-                            Exec.cniEnv("ADD", prefix + "c" + i, pod, s.ifName(), cniPath), s.conf()), failures.get(s.name()));
-                    if (measured) {
-                        add.get(s.name()).add(t);
+            long firstCall = 0;
+            for (String command : List.of("ADD", "DEL")) {
+                for (int i = 0; i < n + WARMUP; i++) {
+                    String pod = "/var/run/netns/" + pods.get(i);
+                    for (ExecBench.Subject s : subjects) {
+                        long t = ExecBench.check(s.name(), command, Exec.run(s.command(),
+                                Exec.cniEnv(command, prefix + "c" + i, pod, s.ifName(), cniPath), s.conf()), table.failures(s.name()));
+                        if (i == 0 && s == embedded && command.equals("ADD")) {
+                            firstCall = t;
+                        } else if (i >= WARMUP && command.equals("ADD")) {
+                            table.add(s.name(), i - WARMUP, t);
+                        } else if (i >= WARMUP) {
+                            table.del(s.name(), i - WARMUP, t);
+                        }
                     }
-                }
-                long f = Exec.run(floorCmd, Map.of(), "").nanos();
-                if (measured) {
-                    floor.add(f);
-                }
-            }
-            for (int i = 0; i < n + warmup; i++) {
-                String pod = "/var/run/netns/" + prefix + "p" + i;
-                for (ExecBench.Subject s : subjects) {
-                    long t = ExecBench.check(s, "DEL", Exec.run(s.command(),
-                            Exec.cniEnv("DEL", prefix + "c" + i, pod, s.ifName(), cniPath), s.conf()), failures.get(s.name()));
-                    if (i >= warmup) {
-                        del.get(s.name()).add(t);
+                    if (command.equals("ADD") && i >= WARMUP) {
+                        floor.add(Exec.run(floorCmd, Map.of(), "").nanos());
                     }
                 }
             }
-            System.out.printf(Locale.ROOT, "Full pod ADD/DEL under the bridge plugin, in namespaces %s*, N=%d per command%n",
-                    prefix, n);
-            System.out.printf(Locale.ROOT, "  %-38s %10s %10s %10s %13s %13s%n", "", "p50", "p99", "max",
-                    "p50 vs h-l", "p99 vs h-l");
-            for (String cmd : List.of("ADD", "DEL")) {
-                Map<String, Latencies> m = cmd.equals("ADD") ? add : del;
-                Latencies base = m.get("host-local");
-                for (ExecBench.Subject s : subjects) {
-                    Latencies l = m.get(s.name());
-                    System.out.printf(Locale.ROOT, "  %-38s %10s %10s %10s %13s %13s%n", "bridge " + cmd + " + " + s.name(),
-                            Latencies.ms(l.p50()), Latencies.ms(l.p99()), Latencies.ms(l.max()),
-                            Latencies.ratio(l.p50(), base.p50()), Latencies.ratio(l.p99(), base.p99()));
-                }
-            }
-            System.out.printf(Locale.ROOT, "  %-38s %10s %10s %10s%n", "floor: ip netns exec NODE /bin/true",
-                    Latencies.ms(floor.p50()), Latencies.ms(floor.p99()), Latencies.ms(floor.max()));
-            failures.forEach((name, count) -> {
-                if (count[0] > 0) {
-                    System.out.println("  FAILURES " + name + ": " + count[0]);
-                }
-            });
+            System.out.printf(Locale.ROOT, "Pod ADD/DEL under the bridge plugin, one at a time, in namespaces %s*,"
+                    + " N=%d per command after %d warm-up pods%n", prefix, n, WARMUP);
+            table.print("bridge + IPAM");
+            System.out.printf(Locale.ROOT, "  %-36s %9s %9s%n", "floor: ip netns exec NODE /bin/true",
+                    CycleTable.ms(floor.p50()), CycleTable.ms(floor.p99()));
+            System.out.printf(Locale.ROOT, "  embedded mode, first call (starts the embedded agent): %s ms (a warm-up pod,"
+                    + " not in the rows above)%n", CycleTable.ms(firstCall));
         } finally {
-            for (String ns : created.reversed()) {
-                Exec.run(List.of("ip", "netns", "del", ns), Map.of(), "");
-            }
+            EmbeddedAgents.stop(embeddedData);
         }
-    }
-
-    private static void ip(List<String> created, String ns) {
-        Exec.Outcome o = Exec.run(List.of("ip", "netns", "add", ns), Map.of(), "");
-        if (o.exit() != 0) {
-            throw new IllegalStateException("ip netns add " + ns + " failed: " + o.output().strip());
-        }
-        created.add(ns);
-    }
-
-    private static String conf(String bridgeName, String ipamType, String ipamFields) {
-        return "{\"cniVersion\":\"1.0.0\",\"name\":\"" + bridgeName + "\",\"type\":\"bridge\",\"bridge\":\"" + bridgeName
-                + "\",\"isGateway\":true,\"ipam\":{\"type\":\"" + ipamType + "\"," + ipamFields + "}}";
     }
 }
