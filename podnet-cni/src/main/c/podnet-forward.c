@@ -4,7 +4,7 @@
  * the CNI environment and stdin there as one exec request, and prints the answer byte for byte.
  *
  *   ipam.agentSocket set   -> the node agent on that socket;
- *   otherwise (embedded)   -> a per-dataDir agent on <dataDir>/podnet-ipam.sock, started on first use (it exits
+ *   ipam.ranges (embedded) -> a per-dataDir agent on <dataDir>/podnet-ipam.sock, started on first use (it exits
  *                             after an idle minute); the directory lock and the journal keep their guarantees.
  *
  * Whenever it cannot be sure (stdin it cannot read or parse, no agent, an agent that declines, VERSION excepted),
@@ -220,13 +220,14 @@ static int string_or_null(json *j, buf *out, int *set) {
 
 typedef struct {
     buf name, agent_socket, data_dir;
-    int has_name, has_ipam, has_socket, has_data_dir;
+    int has_name, has_ipam, has_socket, has_data_dir, has_ranges;
 } netconf;
 
 static int ipam_member(const char *key, json *j, void *ctx) {
     netconf *c = ctx;
     if (strcmp(key, "agentSocket") == 0) return string_or_null(j, &c->agent_socket, &c->has_socket);
     if (strcmp(key, "dataDir") == 0) return string_or_null(j, &c->data_dir, &c->has_data_dir);
+    if (strcmp(key, "ranges") == 0) c->has_ranges = j->p < j->end && *j->p == '[';
     return value(j);
 }
 
@@ -234,7 +235,7 @@ static int conf_member(const char *key, json *j, void *ctx) {
     netconf *c = ctx;
     if (strcmp(key, "name") == 0) return string_or_null(j, &c->name, &c->has_name);
     if (strcmp(key, "ipam") == 0) {
-        c->has_ipam = c->has_socket = c->has_data_dir = 0;
+        c->has_ipam = c->has_socket = c->has_data_dir = c->has_ranges = 0;
         if (j->p >= j->end || *j->p != '{') return value(j);
         c->has_ipam = 1;
         return object(j, ipam_member, c);
@@ -531,7 +532,7 @@ int main(int argc, char **argv) {
     read_stdin(&in);
     netconf conf = {0};
     if (in.len > MAX_FORWARDED_STDIN || parse_conf(in.data ? in.data : "", in.len, &conf) < 0
-        || !conf.has_ipam || (!conf.has_socket && !conf.has_name)) {
+        || !conf.has_ipam || (!conf.has_socket && (!conf.has_name || !conf.has_ranges))) {
         fallback(argv, &in, NULL); /* the full plugin says what is wrong, exactly as always */
     }
     char socket_path[PATH_MAX];

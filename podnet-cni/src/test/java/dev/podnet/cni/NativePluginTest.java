@@ -188,11 +188,15 @@ class NativePluginTest {
         asksTheAgent.put("{\"ipam\":{\"agentSocket\":7}}", false);
         asksTheAgent.put("[" + a + "]", false);
         asksTheAgent.put("{\"ipam\":{\"agentSocket\":" + a, false);
+        // Without ranges a configuration cannot be embedded mode: no embedded agent is started for it.
+        Path data = dir.resolve("data");
+        asksTheAgent.put("{\"name\":\"n\",\"ipam\":{\"type\":\"podnet-ipam\",\"dataDir\":\"" + data + "\"}}", false);
         asksTheAgent.forEach((json, asks) -> {
             Map<String, String> env = env("ADD", "c1");
             assertThat(exec(env, bytes(json))).as(json).isEqualTo(full(env, bytes(json)));
             assertThat(agent.takeOps()).as(json).isEqualTo(asks ? List.of("exec") : List.of());
         });
+        assertThat(data).doesNotExist();
     }
 
     @Test
