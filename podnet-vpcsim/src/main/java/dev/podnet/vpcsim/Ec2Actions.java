@@ -22,7 +22,7 @@ import java.util.TreeSet;
 public final class Ec2Actions {
 
     @FunctionalInterface
-    private interface Action {
+    interface Action {
         void run(QueryParams params, XmlWriter out);
     }
 
@@ -46,6 +46,13 @@ public final class Ec2Actions {
         actions.put("AssignIpv6Addresses", this::assignIpv6Addresses);
         actions.put("UnassignIpv6Addresses", this::unassignIpv6Addresses);
         actions.put("ModifyNetworkInterfaceAttribute", this::modifyNetworkInterfaceAttribute);
+    }
+
+    /** Adds an action (the emulator's VPC-level ones come from {@link Ec2VpcActions}). */
+    void register(String name, Action action) {
+        if (actions.putIfAbsent(name, action) != null) {
+            throw new IllegalStateException("action " + name + " is registered twice");
+        }
     }
 
     public Set<String> names() {
@@ -163,7 +170,7 @@ public final class Ec2Actions {
     }
 
     /** Tags of the TagSpecification.N whose ResourceType is {@code resourceType}; other resource types are refused. */
-    private static Map<String, String> tags(QueryParams p, String resourceType) {
+    static Map<String, String> tags(QueryParams p, String resourceType) {
         Map<String, String> tags = new LinkedHashMap<>();
         for (QueryParams spec : p.group("TagSpecification")) {
             String type = spec.required("ResourceType");
@@ -281,7 +288,7 @@ public final class Ec2Actions {
         return sent.getFirst();
     }
 
-    private static void unsupported(QueryParams p, String... names) {
+    static void unsupported(QueryParams p, String... names) {
         for (String name : names) {
             if (p.has(name)) {
                 throw new CloudException(Ec2Error.INVALID_PARAMETER_VALUE, "vpcsim does not support the parameter " + name);
@@ -289,7 +296,7 @@ public final class Ec2Actions {
         }
     }
 
-    private static CloudException unsupportedValue(String what, String instead) {
+    static CloudException unsupportedValue(String what, String instead) {
         return new CloudException(Ec2Error.INVALID_PARAMETER_VALUE, "vpcsim does not support " + what + "; use " + instead);
     }
 }

@@ -80,7 +80,9 @@ public final class Ec2QueryServer implements AutoCloseable {
 
     /** Serves an emulator: every action through its CloudNetwork side, the world's listings through its own. */
     public static Ec2QueryServer start(VpcEmulator emulator, Options options) throws IOException {
-        return start(new Ec2Actions(emulator, WorldDirectory.of(emulator)), options);
+        Ec2Actions actions = new Ec2Actions(emulator, WorldDirectory.of(emulator));
+        new Ec2VpcActions(emulator).registerInto(actions);
+        return start(actions, options);
     }
 
     public int port() {

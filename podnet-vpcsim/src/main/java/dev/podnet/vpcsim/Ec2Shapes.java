@@ -4,7 +4,8 @@ import dev.podnet.cloud.EniAttachment;
 import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.Subnet;
-import dev.podnet.cloud.sim.VpcSpec;
+import dev.podnet.cloud.sim.VpcResources.CidrAssociation;
+import dev.podnet.cloud.sim.VpcResources.Vpc;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
@@ -27,44 +28,47 @@ final class Ec2Shapes {
     }
 
     /** A Vpc item of DescribeVpcs: the first IPv4 block is the primary one, as EC2 lists them. */
-    static void vpc(XmlWriter x, VpcSpec v) {
+    static void vpc(XmlWriter x, Vpc v) {
         x.start("item")
                 .element("vpcId", v.id())
                 .element("ownerId", OWNER_ID)
                 .element("state", "available")
-                .element("cidrBlock", v.cidrBlocks().getFirst())
+                .element("cidrBlock", v.primaryCidrBlock())
                 .element("dhcpOptionsId", "dopt-" + v.id().replaceFirst("^vpc-", ""))
                 .element("instanceTenancy", "default")
                 .element("isDefault", false);
         x.start("cidrBlockAssociationSet");
-        for (int i = 0; i < v.cidrBlocks().size(); i++) {
-            String block = v.cidrBlocks().get(i);
-            x.start("item")
-                    .element("associationId", associationId(v, i))
-                    .element("cidrBlock", block)
-                    .start("cidrBlockState").element("state", "associated").end()
-                    .end();
-        }
+        v.cidrBlocks().forEach(b -> cidrAssociation(x, "item", b));
         x.end();
         x.start("ipv6CidrBlockAssociationSet");
         v.ipv6CidrBlock().ifPresent(block -> x.start("item")
-                .element("associationId", associationId(v, v.cidrBlocks().size()))
+                .element("associationId", "vpc-cidr-assoc-" + v.id().replaceFirst("^vpc-", "") + "v6")
                 .element("ipv6CidrBlock", block)
                 .start("ipv6CidrBlockState").element("state", "associated").end()
                 .end());
         x.end();
-        tagSet(x, Map.of());
+        tagSet(x, v.tags());
         x.end();
     }
 
-    /** The association id of a VPC's {@code index}th block (IPv4 blocks first, then the IPv6 one): stable per world. */
-    private static String associationId(VpcSpec v, int index) {
-        return "vpc-cidr-assoc-" + v.id().replaceFirst("^vpc-", "") + Integer.toHexString(index);
+    /** A VpcCidrBlockAssociation: an item of a Vpc's set, or the cidrBlockAssociation of (Dis)AssociateVpcCidrBlock. */
+    static void cidrAssociation(XmlWriter x, String element, CidrAssociation b) {
+        x.start(element)
+                .element("associationId", b.associationId())
+                .element("cidrBlock", b.cidrBlock())
+                .start("cidrBlockState").element("state", b.state()).end()
+                .end();
     }
 
     static void subnet(XmlWriter x, Subnet s) {
-        x.start("item")
-                .element("subnetId", s.id())
+        x.start("item");
+        subnetMembers(x, s);
+        x.end();
+    }
+
+    /** A Subnet's members: inside an item of DescribeSubnets, or inside CreateSubnet's subnet element. */
+    static void subnetMembers(XmlWriter x, Subnet s) {
+        x.element("subnetId", s.id())
                 .element("subnetArn", "arn:aws:ec2:" + region(s.availabilityZone()) + ":" + OWNER_ID + ":subnet/" + s.id())
                 .element("state", "available")
                 .element("ownerId", OWNER_ID)
@@ -83,7 +87,6 @@ final class Ec2Shapes {
                 .end());
         x.end();
         tagSet(x, s.tags());
-        x.end();
     }
 
     /** A NetworkInterface item of DescribeNetworkInterfaces, or the networkInterface of CreateNetworkInterface. */
@@ -186,7 +189,7 @@ final class Ec2Shapes {
         x.end();
     }
 
-    private static void tagSet(XmlWriter x, Map<String, String> tags) {
+    static void tagSet(XmlWriter x, Map<String, String> tags) {
         x.start("tagSet");
         new TreeMap<>(tags).forEach((k, v) -> x.start("item").element("key", k).element("value", v).end());
         x.end();
@@ -220,15 +223,17 @@ final class Ec2Shapes {
             "private-ip-address", i -> primary(i).map(n -> one(n.primaryIpv4())).orElse(List.of())),
             i -> Map.of());
 
-    static final Filter.Fields<VpcSpec> VPC_FILTERS = new Filter.Fields<VpcSpec>(Map.of(
+    static final Filter.Fields<Vpc> VPC_FILTERS = new Filter.Fields<Vpc>(Map.of(
             "vpc-id", v -> one(v.id()),
-            "cidr", v -> one(v.cidrBlocks().getFirst()),
-            "cidr-block-association.cidr-block", VpcSpec::cidrBlocks,
+            "cidr", v -> one(v.primaryCidrBlock()),
+            "cidr-block-association.cidr-block", v -> v.cidrBlocks().stream().map(CidrAssociation::cidrBlock).toList(),
+            "cidr-block-association.association-id", v -> v.cidrBlocks().stream().map(CidrAssociation::associationId).toList(),
+            "cidr-block-association.state", v -> v.cidrBlocks().stream().map(CidrAssociation::state).toList(),
             "ipv6-cidr-block-association.ipv6-cidr-block", v -> v.ipv6CidrBlock().stream().toList(),
             "state", v -> one("available"),
             "is-default", v -> one("false"),
             "owner-id", v -> one(OWNER_ID)),
-            v -> Map.of());
+            Vpc::tags);
 
     static final Filter.Fields<Subnet> SUBNET_FILTERS = new Filter.Fields<Subnet>(Map.of(
             "subnet-id", s -> one(s.id()),
@@ -266,7 +271,7 @@ final class Ec2Shapes {
         return n.attachment().map(field).stream().toList();
     }
 
-    private static List<String> one(String value) {
+    static List<String> one(String value) {
         return value == null ? List.of() : List.of(value);
     }
 

@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.node.MissingNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.podnet.cloud.Ec2Error;
 import dev.podnet.cloud.sim.InstanceSpec;
+import dev.podnet.cloud.sim.RouteTableSpec;
 import dev.podnet.cloud.sim.SubnetSpec;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcSpec;
@@ -72,8 +73,8 @@ final class ScenarioReader {
     }
 
     private static Scenario scenario(Node root) {
-        root.keys("region", "vpc", "subnets", "securityGroups", "instances", "throttle", "attachDelay", "callLatency",
-                "seed", "faults");
+        root.keys("region", "vpc", "subnets", "securityGroups", "instances", "routeTables", "throttle", "attachDelay",
+                "callLatency", "seed", "faults");
         String region = root.get("region").optionalText().orElse("us-east-1");
         Node vpcNode = root.get("vpc").required().keys("id", "cidrBlocks", "ipv6CidrBlock");
         VpcSpec vpc = new VpcSpec(vpcNode.get("id").text(), vpcNode.get("cidrBlocks").required().texts(),
@@ -95,9 +96,19 @@ final class ScenarioReader {
             instances.add(new InstanceSpec(i.get("id").text(), i.get("type").text(), i.get("subnet").text(),
                     i.get("securityGroups").texts()));
         }
+        List<RouteTableSpec> routeTables = new ArrayList<>();
+        for (Node t : root.get("routeTables").items()) {
+            t.keys("id", "main", "subnets");
+            Node main = t.get("main");
+            if (main.present() && !main.value.isBoolean()) {
+                throw main.problem("expected true or false, got " + main.shown());
+            }
+            routeTables.add(new RouteTableSpec(t.get("id").text(), vpc.id(), main.present() && main.value.asBoolean(),
+                    t.get("subnets").texts()));
+        }
         WorldSpec world;
         try {
-            world = new WorldSpec(region, List.of(vpc), subnets, groups, instances);
+            world = new WorldSpec(region, List.of(vpc), subnets, groups, instances, routeTables);
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(root.source + ": " + e.getMessage());
         }

@@ -2,7 +2,7 @@ package dev.podnet.vpcsim;
 
 import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.sim.VpcEmulator;
-import dev.podnet.cloud.sim.VpcSpec;
+import dev.podnet.cloud.sim.VpcResources.Vpc;
 import java.util.List;
 
 /**
@@ -12,7 +12,7 @@ import java.util.List;
 public interface WorldDirectory {
     List<Instance> describeInstances(List<String> instanceIds);
 
-    List<VpcSpec> describeVpcs(List<String> vpcIds);
+    List<Vpc> describeVpcs(List<String> vpcIds);
 
     static WorldDirectory of(VpcEmulator emulator) {
         return new WorldDirectory() {
@@ -22,7 +22,7 @@ public interface WorldDirectory {
             }
 
             @Override
-            public List<VpcSpec> describeVpcs(List<String> vpcIds) {
+            public List<Vpc> describeVpcs(List<String> vpcIds) {
                 return emulator.describeVpcs(vpcIds);
             }
         };

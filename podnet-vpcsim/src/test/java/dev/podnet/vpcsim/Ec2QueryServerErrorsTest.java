@@ -9,7 +9,7 @@ import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VirtualClock;
 import dev.podnet.cloud.sim.VpcEmulator;
-import dev.podnet.cloud.sim.VpcSpec;
+import dev.podnet.cloud.sim.VpcResources.Vpc;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.net.InetSocketAddress;
@@ -148,7 +148,7 @@ class Ec2QueryServerErrorsTest {
             }
 
             @Override
-            public List<VpcSpec> describeVpcs(List<String> vpcIds) {
+            public List<Vpc> describeVpcs(List<String> vpcIds) {
                 return emulator.describeVpcs(vpcIds);
             }
         });

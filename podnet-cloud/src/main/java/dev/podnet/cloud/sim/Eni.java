@@ -26,6 +26,7 @@ final class Eni {
     final String macAddress;
     final String description;
     final List<String> securityGroups;
+    /** Mutable: CreateTags adds to it. */
     final Map<String, String> tags;
     final int primaryOffset;
     /** Offsets in the subnet, in the order they were assigned. */
@@ -41,7 +42,7 @@ final class Eni {
         this.macAddress = macAddress;
         this.description = description;
         this.securityGroups = List.copyOf(securityGroups);
-        this.tags = Map.copyOf(tags);
+        this.tags = new java.util.LinkedHashMap<>(tags);
         this.primaryOffset = primaryOffset;
     }
 

@@ -12,6 +12,11 @@ final class Errors {
         return new CloudException(error, message);
     }
 
+    /** An EC2 code podnet itself never branches on, so {@link Ec2Error} need not know it. */
+    static CloudException code(String code, String message) {
+        return new CloudException(code, message);
+    }
+
     static CloudException invalid(String message) {
         return new CloudException(Ec2Error.INVALID_PARAMETER_VALUE, message);
     }

@@ -36,6 +36,12 @@ final class SubnetPool {
     private final Map<Integer, String> prefixOwner = new HashMap<>();
     private final Optional<Cidr> ipv6;
     private final Map<Integer, String> ipv6PrefixOwner = new HashMap<>();
+    /** Mutable: CreateTags adds to it. */
+    final Map<String, String> tags;
+    /** Offsets inside any CIDR reservation: EC2 never hands them out as single addresses. */
+    private final BitSet reservedRanges;
+    /** Offsets inside a "prefix" reservation: once there is one, /28 prefixes come only from these. */
+    private final BitSet prefixRanges;
 
     SubnetPool(SubnetSpec spec, String vpcId) {
         this.spec = spec;
@@ -47,6 +53,26 @@ final class SubnetPool {
         taken.set(0, RESERVED_AT_START);
         taken.set(size - 1);
         this.ipv6 = spec.ipv6CidrBlock().map(Cidr::parse);
+        this.tags = new java.util.LinkedHashMap<>(spec.tags());
+        this.reservedRanges = new BitSet(size);
+        this.prefixRanges = new BitSet(size);
+    }
+
+    String cidrBlock() {
+        return spec.cidrBlock();
+    }
+
+    /** Whether any ENI holds an address or prefix here. */
+    boolean inUse() {
+        return !addressOwner.isEmpty() || !prefixOwner.isEmpty() || !ipv6PrefixOwner.isEmpty();
+    }
+
+    /** Marks the offsets of a CIDR reservation, [from, to); a prefix reservation also feeds prefix delegation. */
+    void reserve(int from, int to, boolean prefix) {
+        reservedRanges.set(from, to);
+        if (prefix) {
+            prefixRanges.set(from, to);
+        }
     }
 
     String id() {
@@ -71,7 +97,7 @@ final class SubnetPool {
 
     Subnet toSubnet() {
         return new Subnet(spec.id(), vpcId, spec.availabilityZone(), spec.cidrBlock(), spec.ipv6CidrBlock(),
-                available(), spec.tags());
+                available(), Map.copyOf(tags));
     }
 
     String address(int offset) {
@@ -100,28 +126,31 @@ final class SubnetPool {
 
     /** Takes {@code count} free addresses at random for {@code eniId}, or none if there are not enough. */
     List<Integer> takeAddresses(int count, String eniId, Random random) {
-        if (available() < count) {
+        BitSet blocked = (BitSet) taken.clone();
+        blocked.or(reservedRanges);
+        if (size - blocked.cardinality() < count) {
             throw new CloudException(Ec2Error.INSUFFICIENT_FREE_ADDRESSES_IN_SUBNET,
                     "The specified subnet " + spec.id() + " does not have enough free addresses to satisfy the request.");
         }
         List<Integer> picked = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            int offset = pickFree(random);
+            int offset = pickFree(random, blocked);
             take(offset, eniId);
+            blocked.set(offset);
             picked.add(offset);
         }
         return picked;
     }
 
-    private int pickFree(Random random) {
+    private int pickFree(Random random, BitSet blocked) {
         for (int i = 0; i < PROBES; i++) {
             int candidate = random.nextInt(size);
-            if (!taken.get(candidate)) {
+            if (!blocked.get(candidate)) {
                 return candidate;
             }
         }
-        int next = taken.nextClearBit(random.nextInt(size));
-        return next < size ? next : taken.nextClearBit(0);
+        int next = blocked.nextClearBit(random.nextInt(size));
+        return next < size ? next : blocked.nextClearBit(0);
     }
 
     void take(int offset, String eniId) {
@@ -141,14 +170,19 @@ final class SubnetPool {
 
     /**
      * Takes {@code count} aligned /28 blocks whose 16 addresses are all free, chosen at random among those free;
-     * returns their block indexes.
+     * returns their block indexes. Once the subnet has "prefix" CIDR reservations, EC2 delegates prefixes only from
+     * inside them; without one, from anywhere outside the "explicit" reservations.
      */
     List<Integer> takePrefixes(int count, String eniId, Random random) {
+        boolean fromReservations = !prefixRanges.isEmpty();
         List<Integer> free = new ArrayList<>();
         for (int block = 0; block < size / PREFIX_SIZE; block++) {
             int start = block * PREFIX_SIZE;
+            int end = start + PREFIX_SIZE;
             int firstTaken = taken.nextSetBit(start);
-            if (firstTaken < 0 || firstTaken >= start + PREFIX_SIZE) {
+            boolean allowed = fromReservations ? prefixRanges.nextClearBit(start) >= end
+                    : reservedRanges.nextSetBit(start) < 0 || reservedRanges.nextSetBit(start) >= end;
+            if (allowed && (firstTaken < 0 || firstTaken >= end)) {
                 free.add(block);
             }
         }

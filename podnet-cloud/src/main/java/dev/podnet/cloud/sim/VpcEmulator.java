@@ -12,7 +12,17 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Collections;
+import dev.podnet.cloud.sim.VpcResources.CidrReservation;
+import dev.podnet.cloud.sim.VpcResources.NewVpcEndpoint;
+import dev.podnet.cloud.sim.VpcResources.RouteTable;
+import dev.podnet.cloud.sim.VpcResources.SecurityGroup;
+import dev.podnet.cloud.sim.VpcResources.Tag;
+import dev.podnet.cloud.sim.VpcResources.Vpc;
+import dev.podnet.cloud.sim.VpcResources.VpcCidrChange;
+import dev.podnet.cloud.sim.VpcResources.VpcEndpoint;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.function.Supplier;
@@ -33,6 +43,9 @@ public final class VpcEmulator implements CloudNetwork {
     private final Faults faults;
     private final CallLog calls = new CallLog();
     private final VpcState state;
+    private final VpcTopology topology;
+    private final VpcServices services;
+    private final Tagging tagging;
 
     private VpcEmulator(Builder b) {
         this.spec = b.spec;
@@ -42,6 +55,9 @@ public final class VpcEmulator implements CloudNetwork {
         this.throttle = new Throttle(b.throttle, b.clock);
         this.faults = new Faults(b.seed * 31 + 7);
         this.state = new VpcState(b.spec, b.clock, b.attachDelay, b.seed);
+        this.topology = new VpcTopology(b.spec, state);
+        this.services = new VpcServices(b.spec, state, topology);
+        this.tagging = new Tagging(state, topology, services);
     }
 
     public static Builder builder(WorldSpec spec) {
@@ -61,9 +77,95 @@ public final class VpcEmulator implements CloudNetwork {
     }
 
     /** DescribeVpcs; an empty list means every VPC; an unknown id is InvalidVpcID.NotFound. */
-    public List<VpcSpec> describeVpcs(List<String> vpcIds) {
-        List<String> ids = Collections.unmodifiableList(new ArrayList<>(vpcIds));
-        return call(Actions.DESCRIBE_VPCS, () -> state.describeVpcs(ids));
+    public List<Vpc> describeVpcs(List<String> vpcIds) {
+        List<String> ids = copy(vpcIds);
+        return call(Actions.DESCRIBE_VPCS, () -> topology.describeVpcs(ids));
+    }
+
+    /** AssociateVpcCidrBlock of an IPv4 block, under AWS's secondary-block rules. */
+    public VpcCidrChange associateVpcCidrBlock(String vpcId, String cidrBlock) {
+        return call(Actions.ASSOCIATE_VPC_CIDR_BLOCK, () -> topology.associateCidr(vpcId, cidrBlock));
+    }
+
+    public VpcCidrChange disassociateVpcCidrBlock(String associationId) {
+        return call(Actions.DISASSOCIATE_VPC_CIDR_BLOCK, () -> topology.disassociateCidr(associationId));
+    }
+
+    /** ModifyVpcAttribute: exactly one of the two DNS attributes per call, as EC2 requires. */
+    public void modifyVpcAttribute(String vpcId, Optional<Boolean> dnsSupport, Optional<Boolean> dnsHostnames) {
+        call(Actions.MODIFY_VPC_ATTRIBUTE, () -> {
+            topology.modifyVpcAttribute(vpcId, dnsSupport, dnsHostnames);
+            return null;
+        });
+    }
+
+    /** CreateSubnet; a null zone lets the emulator pick one. */
+    public Subnet createSubnet(String vpcId, String availabilityZone, String cidrBlock, Map<String, String> tags) {
+        Map<String, String> copy = Map.copyOf(tags);
+        return call(Actions.CREATE_SUBNET, () -> topology.createSubnet(vpcId, availabilityZone, cidrBlock, copy).toSubnet());
+    }
+
+    public void deleteSubnet(String subnetId) {
+        call(Actions.DELETE_SUBNET, () -> {
+            topology.deleteSubnet(subnetId, subnetId != null && services.endpointsIn(subnetId));
+            return null;
+        });
+    }
+
+    public List<RouteTable> describeRouteTables(List<String> routeTableIds) {
+        List<String> ids = copy(routeTableIds);
+        return call(Actions.DESCRIBE_ROUTE_TABLES, () -> topology.describeRouteTables(ids));
+    }
+
+    /** AssociateRouteTable of a subnet; returns the association id. */
+    public String associateRouteTable(String routeTableId, String subnetId) {
+        return call(Actions.ASSOCIATE_ROUTE_TABLE, () -> topology.associateRouteTable(routeTableId, subnetId));
+    }
+
+    public void createTags(List<String> resourceIds, Map<String, String> tags) {
+        List<String> ids = copy(resourceIds);
+        Map<String, String> copy = new LinkedHashMap<>(tags);
+        call(Actions.CREATE_TAGS, () -> {
+            tagging.createTags(ids, copy);
+            return null;
+        });
+    }
+
+    /** Every tag of every resource; DescribeTags' filters are the caller's to apply. */
+    public List<Tag> describeTags() {
+        return call(Actions.DESCRIBE_TAGS, tagging::describeTags);
+    }
+
+    public CidrReservation createSubnetCidrReservation(String subnetId, String cidr, String reservationType,
+                                                       String description, Map<String, String> tags) {
+        Map<String, String> copy = Map.copyOf(tags);
+        return call(Actions.CREATE_SUBNET_CIDR_RESERVATION,
+                () -> services.reserve(subnetId, cidr, reservationType, description, copy));
+    }
+
+    public List<CidrReservation> getSubnetCidrReservations(String subnetId) {
+        return call(Actions.GET_SUBNET_CIDR_RESERVATIONS, () -> services.reservations(subnetId));
+    }
+
+    public VpcEndpoint createVpcEndpoint(NewVpcEndpoint request) {
+        Objects.requireNonNull(request, "request");
+        return call(Actions.CREATE_VPC_ENDPOINT, () -> services.createEndpoint(request));
+    }
+
+    public List<VpcEndpoint> describeVpcEndpoints(List<String> vpcEndpointIds) {
+        List<String> ids = copy(vpcEndpointIds);
+        return call(Actions.DESCRIBE_VPC_ENDPOINTS, () -> services.describeEndpoints(ids));
+    }
+
+    public List<SecurityGroup> describeSecurityGroups(List<String> groupIds, List<String> groupNames) {
+        List<String> ids = copy(groupIds);
+        List<String> names = copy(groupNames);
+        return call(Actions.DESCRIBE_SECURITY_GROUPS, () -> services.describeSecurityGroups(ids, names));
+    }
+
+    /** A copy that keeps null elements, so that they are refused as EC2 would, not as an NPE. */
+    private static List<String> copy(List<String> values) {
+        return Collections.unmodifiableList(new ArrayList<>(values));
     }
 
     /** DescribeInstances; an empty list means every instance; an unknown id is InvalidInstanceID.NotFound. */

@@ -74,6 +74,24 @@ final class VpcState {
         this.addresses = new AddressAssignments(this);
     }
 
+    /** The subnets by id, in creation order; VpcTopology adds and removes them. */
+    Map<String, SubnetPool> subnetPools() {
+        return subnets;
+    }
+
+    Ids ids() {
+        return ids;
+    }
+
+    boolean hasInstance(String instanceId) {
+        return instances.containsKey(instanceId);
+    }
+
+    /** Whether an ENI lives in the subnet (DeleteSubnet's dependency). */
+    boolean hasEnisIn(String subnetId) {
+        return enis.values().stream().anyMatch(e -> e.subnet.id().equals(subnetId));
+    }
+
     AddressAssignments addresses() {
         return addresses;
     }
@@ -96,15 +114,6 @@ final class VpcState {
         Instant now = now();
         return new Instance(r.spec().id(), r.type().name(), r.subnet().vpcId(), r.subnet().id(),
                 r.subnet().availabilityZone(), attachedTo(r.spec().id()).stream().map(e -> e.view(now)).toList());
-    }
-
-    List<VpcSpec> describeVpcs(List<String> vpcIds) {
-        for (String id : vpcIds) {
-            if (id == null || spec.vpc(id).isEmpty()) {
-                throw Errors.vpcNotFound(id);
-            }
-        }
-        return spec.vpcs().stream().filter(v -> vpcIds.isEmpty() || vpcIds.contains(v.id())).toList();
     }
 
     List<Subnet> describeSubnets(List<String> subnetIds) {
@@ -244,7 +253,7 @@ final class VpcState {
         return instance;
     }
 
-    private SubnetPool subnet(String subnetId) {
+    SubnetPool subnet(String subnetId) {
         SubnetPool subnet = subnetId == null ? null : subnets.get(subnetId);
         if (subnet == null) {
             throw Errors.subnetNotFound(subnetId);

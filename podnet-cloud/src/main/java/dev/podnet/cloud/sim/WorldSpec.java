@@ -10,12 +10,13 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * The fixed part of an emulated region: VPCs, subnets, security groups and running instances. Checked when built,
- * so that a wrong world fails where it is written and not as an odd EC2 error in the middle of a test.
- * The first security group is the default one, used for ENIs created without groups.
+ * The initial state of an emulated region: VPCs, subnets, security groups, running instances and route tables.
+ * Checked when built, so that a wrong world fails where it is written and not as an odd EC2 error in the middle of a
+ * test. The first security group is the default one, used for ENIs created without groups. A VPC without a declared
+ * main route table gets one ({@link RouteTableSpec#mainOf}), as every VPC in EC2 has.
  */
 public record WorldSpec(String region, List<VpcSpec> vpcs, List<SubnetSpec> subnets, List<String> securityGroups,
-                        List<InstanceSpec> instances) {
+                        List<InstanceSpec> instances, List<RouteTableSpec> routeTables) {
 
     public WorldSpec {
         Objects.requireNonNull(region, "region");
@@ -24,6 +25,58 @@ public record WorldSpec(String region, List<VpcSpec> vpcs, List<SubnetSpec> subn
         securityGroups = List.copyOf(securityGroups);
         instances = List.copyOf(instances);
         validate(region, vpcs, subnets, securityGroups, instances);
+        routeTables = withMainTables(vpcs, routeTables);
+        validateRouteTables(vpcs, subnets, routeTables);
+    }
+
+    /** A world whose VPCs have only their main route tables. */
+    public WorldSpec(String region, List<VpcSpec> vpcs, List<SubnetSpec> subnets, List<String> securityGroups,
+                     List<InstanceSpec> instances) {
+        this(region, vpcs, subnets, securityGroups, instances, List.of());
+    }
+
+    /**
+     * The region's availability zones: a, b and c (every region has at least three) and any other zone a subnet
+     * of the world names.
+     */
+    public List<String> availabilityZones() {
+        java.util.SortedSet<String> zones = new java.util.TreeSet<>(List.of(region + "a", region + "b", region + "c"));
+        subnets.forEach(s -> zones.add(s.availabilityZone()));
+        return List.copyOf(zones);
+    }
+
+    private static List<RouteTableSpec> withMainTables(List<VpcSpec> vpcs, List<RouteTableSpec> declared) {
+        List<RouteTableSpec> all = new ArrayList<>(declared);
+        for (VpcSpec vpc : vpcs) {
+            if (declared.stream().noneMatch(t -> t.vpcId().equals(vpc.id()) && t.main())) {
+                all.add(RouteTableSpec.mainOf(vpc.id()));
+            }
+        }
+        return List.copyOf(all);
+    }
+
+    private static void validateRouteTables(List<VpcSpec> vpcs, List<SubnetSpec> subnets, List<RouteTableSpec> tables) {
+        unique("route table", tables.stream().map(RouteTableSpec::id).toList(), "rtb-");
+        Set<String> associated = new HashSet<>();
+        for (RouteTableSpec table : tables) {
+            String where = "route table " + table.id();
+            VpcSpec vpc = vpcs.stream().filter(v -> v.id().equals(table.vpcId())).findFirst().orElseThrow(
+                    () -> new IllegalArgumentException(where + ": VPC " + table.vpcId() + " is not in the world"));
+            if (table.main() && tables.stream().filter(t -> t.vpcId().equals(vpc.id()) && t.main()).count() > 1) {
+                throw new IllegalArgumentException(where + ": VPC " + vpc.id() + " has more than one main route table");
+            }
+            for (String subnetId : table.subnetIds()) {
+                SubnetSpec subnet = subnets.stream().filter(s -> s.id().equals(subnetId)).findFirst().orElseThrow(
+                        () -> new IllegalArgumentException(where + ": subnet " + subnetId + " is not in the world"));
+                if (!vpcOf(vpcs, subnet).id().equals(vpc.id())) {
+                    throw new IllegalArgumentException(where + ": subnet " + subnetId + " is not in VPC " + vpc.id());
+                }
+                if (!associated.add(subnetId)) {
+                    throw new IllegalArgumentException(where + ": subnet " + subnetId
+                            + " is associated with more than one route table");
+                }
+            }
+        }
     }
 
     public Optional<VpcSpec> vpc(String vpcId) {
@@ -40,6 +93,10 @@ public record WorldSpec(String region, List<VpcSpec> vpcs, List<SubnetSpec> subn
 
     /** The VPC a subnet of this world lies in (the one whose IPv4 block contains it). */
     public VpcSpec vpcOf(SubnetSpec subnet) {
+        return vpcOf(vpcs, subnet);
+    }
+
+    private static VpcSpec vpcOf(List<VpcSpec> vpcs, SubnetSpec subnet) {
         Cidr cidr = Cidr.parse(subnet.cidrBlock());
         return vpcs.stream().filter(v -> v.cidrBlocks().stream().anyMatch(b -> Cidr.parse(b).contains(cidr)))
                 .findFirst().orElseThrow(() -> new IllegalArgumentException("subnet " + subnet.id() + " lies in no VPC"));
