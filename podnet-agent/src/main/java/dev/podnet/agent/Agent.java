@@ -58,7 +58,7 @@ public final class Agent implements AutoCloseable {
                 servers.add(member);
                 fed.put(member.pool().pool(), FedPool.of(member.pool()));
             }
-            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed);
+            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed, config.routeTables());
             socket = new LineServer(config.socket(), service::handle, AgentService::tooLong);
             servers.add(socket);
             if (config.metricsListen().isPresent()) {

@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -21,12 +22,17 @@ import java.util.Set;
  * @param quarantine          how long a released address waits before reuse
  * @param cloud               a pool fed from the cloud, served first, beside the fixed {@code pools}
  * @param cluster             a cluster-wide pool handed out in blocks claimed in the cluster store
+ * @param routeTables         by pool name: the node's route table for traffic from the pool's addresses (the table of
+ *                            the secondary ENI that holds them), told to the main plugin with each ADD so it adds
+ *                            aws-vpc-cni's policy rules; pools not named here use the main table
  */
 public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen,
                           Optional<String> introspectionListen, List<Pool> pools, Duration quarantine,
-                          Optional<CloudPoolConfig> cloud, Optional<ClusterSettings> cluster) {
+                          Optional<CloudPoolConfig> cloud, Optional<ClusterSettings> cluster,
+                          Map<String, Integer> routeTables) {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podnet/agent.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/podnet");
+    private static final String TABLE = "table=";
 
     public AgentConfig {
         pools = List.copyOf(pools);
@@ -51,9 +57,22 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
                 throw new InvalidInputException("pool \"" + name + "\" is both the cluster pool and another pool");
             }
         });
+        routeTables = Map.copyOf(routeTables);
+        for (String pool : routeTables.keySet()) {
+            if (!names.contains(pool)) {
+                throw new InvalidInputException("route table for \"" + pool + "\", which is not a --pool");
+            }
+        }
         if (quarantine.isNegative()) {
             throw new InvalidInputException("the quarantine must not be negative, got " + quarantine);
         }
+    }
+
+    /** Every pool on the main table. */
+    public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
+                       List<Pool> pools, Duration quarantine, Optional<CloudPoolConfig> cloud,
+                       Optional<ClusterSettings> cluster) {
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, cloud, cluster, Map.of());
     }
 
     /** No cluster pool. */
@@ -68,7 +87,10 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
         this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, Optional.empty(), Optional.empty());
     }
 
-    /** {@code NAME=CIDR[,CIDR6]}: a pool of one IPv4 range, one IPv6 range, or both (dual stack). */
+    /**
+     * {@code NAME=CIDR[,CIDR6][,table=N]}: a pool of one IPv4 range, one IPv6 range, or both (dual stack). The
+     * {@code table=N} part is read by {@link #parseRouteTable}.
+     */
     public static Pool parsePool(String spec) {
         int eq = spec.indexOf('=');
         if (eq < 1 || eq == spec.length() - 1) {
@@ -77,6 +99,9 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
         String name = spec.substring(0, eq);
         List<IpRange> ranges = new ArrayList<>();
         for (String cidr : spec.substring(eq + 1).split(",", -1)) {
+            if (cidr.strip().startsWith(TABLE)) {
+                continue;
+            }
             try {
                 ranges.add(IpRange.of(cidr.strip()));
             } catch (InvalidInputException | IpamException e) {
@@ -91,5 +116,32 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
         } catch (IpamException e) {
             throw new InvalidInputException("--pool \"" + spec + "\": " + e.getMessage());
         }
+    }
+
+    /**
+     * The {@code table=N} of a {@code --pool} spec: the route table of the secondary ENI whose addresses the pool
+     * holds (aws-vpc-cni numbers them 2, 3, ... by device index); empty when the spec has none (main table).
+     */
+    public static Optional<Integer> parseRouteTable(String spec) {
+        Optional<Integer> table = Optional.empty();
+        int eq = spec.indexOf('=');
+        for (String part : spec.substring(eq + 1).split(",", -1)) {
+            part = part.strip();
+            if (!part.startsWith(TABLE)) {
+                continue;
+            }
+            try {
+                int n = Integer.parseInt(part.substring(TABLE.length()));
+                // 253-255 are the kernel's default, main and local tables.
+                if (n < 1 || n >= 253 && n <= 255 || table.isPresent()) {
+                    throw new NumberFormatException();
+                }
+                table = Optional.of(n);
+            } catch (NumberFormatException e) {
+                throw new InvalidInputException("--pool \"" + spec + "\": " + part
+                        + " is not one route table number (1..252 or 256 and up)");
+            }
+        }
+        return table;
     }
 }

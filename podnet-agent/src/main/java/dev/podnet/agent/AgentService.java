@@ -29,6 +29,8 @@ public final class AgentService {
     private final AgentMetrics metrics;
     /** Pools fed from outside the engine (EC2, the cluster's blocks), by name. */
     private final Map<String, FedPool> fed;
+    /** The route table of each pool on a secondary ENI, by name (AgentConfig.routeTables). */
+    private final Map<String, Integer> routeTables;
 
     /** @param pools the configured pool names; the first serves requests that name none */
     public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics) {
@@ -36,10 +38,16 @@ public final class AgentService {
     }
 
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed) {
+        this(ipam, pools, metrics, fed, Map.of());
+    }
+
+    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
+                 Map<String, Integer> routeTables) {
         this.ipam = ipam;
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
         this.fed = Map.copyOf(fed);
+        this.routeTables = Map.copyOf(routeTables);
     }
 
     /** The line protocol: decode, answer, encode; a line that does not decode gets a code-6 error reply. */
@@ -102,10 +110,10 @@ public final class AgentService {
                     release(AttachmentKey.of(request.containerId(), request.ifName()));
                     yield new AgentReply.Success(null);
                 }
-                case CHECK -> new AgentReply.Success(ipam.find(AttachmentKey.of(request.containerId(), request.ifName()))
-                        .map(a -> IpamBridge.result(a, CniVersion.CURRENT, List.of()))
+                case CHECK -> ipam.find(AttachmentKey.of(request.containerId(), request.ifName()))
+                        .map(this::held)
                         .orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER, "unknown attachment",
-                                "no address is held for " + request.containerId() + "/" + request.ifName())));
+                                "no address is held for " + request.containerId() + "/" + request.ifName()));
                 case GC -> {
                     Set<AttachmentKey> valid = new HashSet<>();
                     request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
@@ -144,7 +152,12 @@ public final class AgentService {
         FedPool f = fed.get(pool);
         Allocation a = f != null ? f.allocate(r.key(), r.requested()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
-        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()));
+        return held(a);
+    }
+
+    /** An attachment's addresses, with the route table of their pool for the main plugin's rules. */
+    private AgentReply.Success held(Allocation a) {
+        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), routeTables.get(a.pool()));
     }
 
     private AgentReply status() {

@@ -14,9 +14,21 @@ public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failur
     /**
      * add, del, check, gc succeeded.
      *
-     * @param result for add, the allocated addresses with their gateways and routes; null otherwise
+     * @param result     for add and check, the attachment's addresses with their gateways and routes; null otherwise
+     * @param routeTable for add and check, the node's route table for traffic from these addresses (the table of the
+     *                   ENI that holds them, for the main plugin's policy rules); null for the main table
      */
-    record Success(CniResult result) implements AgentReply {
+    record Success(CniResult result, Integer routeTable) implements AgentReply {
+        public Success {
+            if (routeTable != null && (routeTable < 1 || routeTable > 0x7fffffff)) {
+                throw new IllegalArgumentException("a route table is 1..2^31-1, got " + routeTable);
+            }
+        }
+
+        public Success(CniResult result) {
+            this(result, null);
+        }
+
         @Override
         public boolean ok() {
             return true;

@@ -81,6 +81,9 @@ public final class AgentWire {
             if (reply instanceof AgentReply.Success success && success.result() != null) {
                 out.field("result");
                 ResultCodec.write(out, success.result(), success.result().cniVersion());
+                if (success.routeTable() != null) {
+                    out.number("routeTable", success.routeTable());
+                }
             } else if (reply instanceof AgentReply.Failure failure) {
                 out.field("error");
                 out.startObject();
@@ -161,6 +164,7 @@ public final class AgentWire {
             AgentReply.Failure failure = null;
             AgentReply.Status status = null;
             AgentReply.Exec exec = null;
+            Integer routeTable = null;
             for (String field = in.nextField(); field != null; field = in.nextField()) {
                 switch (field) {
                     case "ok" -> ok = in.bool();
@@ -168,6 +172,7 @@ public final class AgentWire {
                     case "result" -> result = in.objectOrNull("an object") ? ResultCodec.read(in, CniVersion.CURRENT) : null;
                     case "error" -> failure = in.objectOrNull("an object") ? readFailure(in) : null;
                     case "status" -> status = in.objectOrNull("an object") ? AgentStatusCodec.read(in) : null;
+                    case "routeTable" -> routeTable = in.integer();
                     default -> in.skip();
                 }
             }
@@ -184,7 +189,11 @@ public final class AgentWire {
             if (failure != null) {
                 throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY, "ok is true but there is an error");
             }
-            return exec != null ? exec : status != null ? status : new AgentReply.Success(result);
+            if (routeTable != null && (routeTable < 1 || result == null)) {
+                throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY,
+                        "routeTable must be positive and come with a result, got " + routeTable);
+            }
+            return exec != null ? exec : status != null ? status : new AgentReply.Success(result, routeTable);
         }
     }
 

@@ -98,6 +98,8 @@ public final class NetConfDecoder {
         List<String> argsIps = List.of();
         List<Attachment> topValid = null;
         List<Attachment> topAttachments = null;
+        String mode = null;
+        Integer mtu = null;
         for (String field = in.nextField(); field != null; field = in.nextField()) {
             switch (field) {
                 case "cniVersion" -> version = in.string();
@@ -110,6 +112,8 @@ public final class NetConfDecoder {
                 case "args" -> argsIps = readArgs(in);
                 case VALID_ATTACHMENTS -> topValid = readAttachments(in);
                 case ATTACHMENTS -> topAttachments = readAttachments(in);
+                case "mode" -> mode = in.string();
+                case "mtu" -> mtu = in.integer(); // its range is the main plugin's to judge (bridge takes 0 = default)
                 default -> in.skip();
             }
         }
@@ -121,8 +125,9 @@ public final class NetConfDecoder {
         }
         List<Attachment> valid = topValid != null ? topValid : topAttachments != null ? topAttachments
                 : runtime.valid != null ? runtime.valid : runtime.attachments;
-        return new NetConf(version, name, type, ipam, dns, prevResult, runtime.ips, argsIps, valid);
+        return new NetConf(version, name, type, ipam, dns, prevResult, runtime.ips, argsIps, valid, mode, mtu);
     }
+
 
     /** What podnet takes from runtimeConfig: the "ips" capability, and the GC list where a runtime puts it there. */
     private static final class RuntimeConfig {

@@ -42,6 +42,7 @@ class AgentWireTest {
                 List.of(CniResult.Route.of("0.0.0.0/0", "10.0.0.1")));
         return Stream.of(
                 new AgentReply.Success(allocated),
+                new AgentReply.Success(allocated, 7),
                 new AgentReply.Success(null),
                 new AgentReply.Failure(CniException.TRY_AGAIN_LATER, "cluster store unavailable", "etcd: context deadline exceeded"),
                 AgentReply.Failure.of(new CniException(CniException.UNKNOWN_CONTAINER, "no such attachment")),

@@ -57,7 +57,9 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--introspection-listen", paramLabel = "127.0.0.1:PORT", description = "Serve /v1/status here.")
     String introspectionListen;
 
-    @Option(names = "--pool", paramLabel = "NAME=CIDR[,CIDR6]", description = "A pool; repeatable. IPv4 and IPv6 = dual stack.")
+    @Option(names = "--pool", paramLabel = "NAME=CIDR[,CIDR6][,table=N]",
+            description = "A pool; repeatable. IPv4 and IPv6 = dual stack. table=N: its addresses live on a secondary "
+                    + "ENI whose route table is N, so the podnet plugin adds `ip rule from POD lookup N` for each pod.")
     List<String> pools = new ArrayList<>();
 
     @Option(names = "--quarantine", paramLabel = "SECONDS", description = "Released addresses wait this long before reuse (default 30).")
@@ -118,6 +120,7 @@ final class AgentCommand implements Callable<Integer> {
         AgentFile file = config == null ? new AgentFile(null, null, null, null, null, null) : read(config);
         List<String> envPools = env.containsKey("PODNET_POOLS") ? List.of(env.get("PODNET_POOLS").split(";")) : null;
         List<String> poolSpecs = first(pools.isEmpty() ? null : pools, envPools, file.pools());
+        List<String> specs = poolSpecs == null ? List.of() : poolSpecs;
         String quarantine = first(quarantineSeconds == null ? null : quarantineSeconds.toString(),
                 env.get("PODNET_QUARANTINE_SECONDS"), file.quarantineSeconds() == null ? null : file.quarantineSeconds().toString());
         return new AgentConfig(
@@ -127,8 +130,18 @@ final class AgentCommand implements Callable<Integer> {
                         AgentConfig.DEFAULT_STATE_DIR.toString())),
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
-                (poolSpecs == null ? List.<String>of() : poolSpecs).stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster());
+                specs.stream().map(AgentConfig::parsePool).toList(),
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(),
+                routeTables(specs));
+    }
+
+    /** The {@code table=N} parts of the --pool specs, by pool name. */
+    private static Map<String, Integer> routeTables(List<String> specs) {
+        Map<String, Integer> tables = new java.util.HashMap<>();
+        for (String spec : specs) {
+            AgentConfig.parseRouteTable(spec).ifPresent(t -> tables.put(AgentConfig.parsePool(spec).name(), t));
+        }
+        return tables;
     }
 
     /** The --cluster-pool flags; each of the others needs it. */

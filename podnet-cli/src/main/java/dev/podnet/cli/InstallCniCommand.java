@@ -24,8 +24,8 @@ final class InstallCniCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         Installer.Installed installed = Installer.install(dir);
-        spec.commandLine().getOut().println("installed " + installed.plugin() + " (" + installed.pluginBytes()
-                + " bytes, native) and its Java fallback in " + installed.javaDir());
+        spec.commandLine().getOut().println("installed " + installed.plugin() + " and " + installed.mainPlugin() + " ("
+                + installed.pluginBytes() + " bytes, native) and their Java fallback in " + installed.javaDir());
         return 0;
     }
 }

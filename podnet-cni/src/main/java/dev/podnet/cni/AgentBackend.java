@@ -11,6 +11,7 @@ import dev.podnet.api.NetConf;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /**
  * Asks the node agent: one request, one reply, over its unix socket (or, when the plugin runs inside the agent for
@@ -51,11 +52,12 @@ final class AgentBackend implements Backend {
     }
 
     @Override
-    public CniResult add(CniEnv env, NetConf conf) {
+    public Held add(CniEnv env, NetConf conf) {
         AgentRequest request = AgentRequest.add(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(),
                 conf.requestedIps(), env.args());
         return switch (ask(request, CniException.TRY_AGAIN_LATER)) {
-            case AgentReply.Success s when s.result() != null -> withConfiguredRoutes(s.result(), conf);
+            case AgentReply.Success s when s.result() != null -> new Held(withConfiguredRoutes(s.result(), conf),
+                    s.routeTable());
             case AgentReply.Failure f -> throw f.toException();
             default -> throw new CniException(CniException.INTERNAL, "the podnet agent answered ADD without a result", "");
         };
@@ -78,14 +80,30 @@ final class AgentBackend implements Backend {
     }
 
     @Override
-    public void check(CniEnv env, NetConf conf) {
-        AgentReply reply = ask(AgentRequest.check(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(),
-                env.args()), CniException.TRY_AGAIN_LATER);
+    public Held check(CniEnv env, NetConf conf) {
+        AgentReply reply = askCheck(env, conf);
         if (reply instanceof AgentReply.Success s && s.result() != null) {
             Checks.sameAddresses(conf.prevResult(), s.result());
-        } else {
-            expectSuccess(reply);
+            return new Held(s.result(), s.routeTable());
         }
+        expectSuccess(reply);
+        return new Held(null, null); // an agent that checks without telling what it holds
+    }
+
+    @Override
+    public Optional<Held> held(CniEnv env, NetConf conf) {
+        AgentReply reply = askCheck(env, conf);
+        if (reply instanceof AgentReply.Failure f && f.code() == CniException.UNKNOWN_CONTAINER) {
+            return Optional.empty();
+        }
+        expectSuccess(reply);
+        return reply instanceof AgentReply.Success s && s.result() != null
+                ? Optional.of(new Held(s.result(), s.routeTable())) : Optional.empty();
+    }
+
+    private AgentReply askCheck(CniEnv env, NetConf conf) {
+        return ask(AgentRequest.check(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(), env.args()),
+                CniException.TRY_AGAIN_LATER);
     }
 
     @Override

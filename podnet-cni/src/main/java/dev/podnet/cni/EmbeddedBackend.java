@@ -15,6 +15,7 @@ import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Function;
 
@@ -58,10 +59,10 @@ final class EmbeddedBackend implements Backend {
     }
 
     @Override
-    public CniResult add(CniEnv env, NetConf conf) {
+    public Held add(CniEnv env, NetConf conf) {
         Allocation a = withIpam(conf, ipam -> ipam.allocate(
                 IpamBridge.request(env.containerId(), env.ifName(), pool, conf.requestedIps())));
-        return IpamBridge.result(a, conf.cniVersion(), conf.ipam().routes());
+        return new Held(IpamBridge.result(a, conf.cniVersion(), conf.ipam().routes()), null);
     }
 
     @Override
@@ -70,11 +71,17 @@ final class EmbeddedBackend implements Backend {
     }
 
     @Override
-    public void check(CniEnv env, NetConf conf) {
-        Allocation held = withIpam(conf, ipam -> ipam.find(AttachmentKey.of(env.containerId(), env.ifName()))
-                .orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER, "unknown attachment",
-                        "podnet-ipam holds no address for " + env.containerId() + "/" + env.ifName())));
-        Checks.sameAddresses(conf.prevResult(), IpamBridge.result(held, conf.cniVersion(), List.of()));
+    public Held check(CniEnv env, NetConf conf) {
+        Held held = held(env, conf).orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER,
+                "unknown attachment", "podnet-ipam holds no address for " + env.containerId() + "/" + env.ifName()));
+        Checks.sameAddresses(conf.prevResult(), held.result());
+        return held;
+    }
+
+    @Override
+    public Optional<Held> held(CniEnv env, NetConf conf) {
+        return withIpam(conf, ipam -> ipam.find(AttachmentKey.of(env.containerId(), env.ifName())))
+                .map(a -> new Held(IpamBridge.result(a, conf.cniVersion(), List.of()), null));
     }
 
     @Override

@@ -15,19 +15,21 @@ import java.util.List;
 import java.util.stream.Stream;
 
 /**
- * Installs podnet's CNI plugin into a CNI bin directory: the native executable as {@code podnet-ipam}, and under
- * {@code podnet.d/} the jars and two launchers on this JDK: the full plugin (run by the executable when no agent
- * can answer) and the embedded agent (started by it in embedded mode). The executable is replaced atomically
+ * Installs podnet's CNI plugins into a CNI bin directory: the native executable as {@code podnet-ipam} (the IPAM
+ * plugin) and as {@code podnet} (the main plugin), and under {@code podnet.d/} the jars and launchers on this JDK:
+ * the full plugin of each name (run by the executable when no agent can answer; one entry point serves both, as the
+ * configuration's type says which plugin runs) and the embedded agent (started by it in embedded mode). The executable is replaced atomically
  * last, so a runtime calling the plugin meanwhile sees the old or the new one, never half of either.
  */
 public final class Installer {
     static final String PLUGIN = "podnet-ipam";
+    static final String MAIN_PLUGIN = "podnet";
     static final String JAVA_DIR = "podnet.d";
     /** Where the build puts the native executable (podnet-cni's pom), as a resource of the podnet-cni jar. */
     private static final String NATIVE = "/dev/podnet/cni/podnet-forward";
     /** The classpath of both launchers: no CLI, planner or agent code. */
     private static final List<String> JARS = List.of("podnet-cni", "podnet-api", "podnet-ipam", "podnet-net",
-            "jackson-core", "ipaddress");
+            "podnet-linux", "jackson-core", "jackson-databind", "jackson-annotations", "ipaddress");
     /**
      * The full plugin lives for one call: start-up over throughput. The JVM's own messages go to stderr: by default
      * it prints them on stdout, and stdout must carry nothing but the CNI result.
@@ -43,7 +45,8 @@ public final class Installer {
     static final List<String> AGENT_FLAGS = List.of("-XX:+UseSerialGC", "-Xmx128m", "-XX:-UsePerfData",
             "-Xlog:disable", "-Xlog:all=warning:stderr");
 
-    public record Installed(Path plugin, long pluginBytes, Path javaDir) {
+    /** @param mainPlugin {@code DIR/podnet}, the same executable as {@code plugin} under the main plugin's name */
+    public record Installed(Path plugin, long pluginBytes, Path javaDir, Path mainPlugin) {
     }
 
     private Installer() {
@@ -63,12 +66,15 @@ public final class Installer {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         writeExecutable(javaDir, PLUGIN, launcher("The full podnet-ipam plugin, run by DIR/podnet-ipam when no agent answers.",
                 java, PLUGIN_FLAGS, cp, "dev.podnet.cni.Main"));
+        writeExecutable(javaDir, MAIN_PLUGIN, launcher("The full podnet main plugin, run by DIR/podnet when no agent answers.",
+                java, PLUGIN_FLAGS, cp, "dev.podnet.cni.Main"));
         writeExecutable(javaDir, "embedded-agent", launcher("podnet-ipam's embedded agent, started by DIR/podnet-ipam.",
                 java, AGENT_FLAGS, cp, "dev.podnet.cni.EmbeddedAgent"));
         byte[] executable = nativeExecutable();
+        Path mainPlugin = writeExecutable(dir, MAIN_PLUGIN, executable);
         Path plugin = writeExecutable(dir, PLUGIN, executable);
         deleteTree(dir.resolve(PLUGIN + ".d")); // the JVM launcher's directory of podnet before the native plugin
-        return new Installed(plugin, executable.length, javaDir);
+        return new Installed(plugin, executable.length, javaDir, mainPlugin);
     }
 
     /** The native executable, built by podnet-cni's pom with gcc and shipped in its jar. */

@@ -9,13 +9,17 @@ import dev.podnet.api.CniVersion;
 import dev.podnet.api.NetConf;
 import dev.podnet.api.NetConfDecoder;
 import dev.podnet.api.PluginOutput;
+import dev.podnet.linux.ProcessExec;
+import dev.podnet.linux.RoutedVeth;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Function;
 
 /**
- * One run of the {@code podnet-ipam} CNI plugin: environment and stdin in, a result or a spec error on stdout.
+ * One run of a podnet CNI plugin: environment and stdin in, a result or a spec error on stdout. Which plugin runs
+ * follows the configuration's type: {@code podnet} is the main plugin ({@link RoutedBackend} around the address
+ * backend), any other type is a main plugin that has podnet-ipam as its IPAM plugin.
  * Nothing but JSON ever reaches stdout; a failure that is not a CniException is reported as code 999 with its
  * class and message, and its stack trace goes to stderr only when PODNET_DEBUG is set.
  */
@@ -64,9 +68,12 @@ final class Plugin {
             cni.command().requireAllowedBy(version);
             conf.requireIpam(TYPE);
             Backend backend = backends.apply(conf);
+            if (RoutedBackend.TYPE.equals(conf.type())) {
+                backend = RoutedBackend.of(conf, backend, new RoutedVeth(new ProcessExec()));
+            }
             switch (cni.command()) {
                 case ADD -> {
-                    CniResult result = backend.add(cni, conf);
+                    CniResult result = backend.add(cni, conf).result();
                     write(PluginOutput.result(result, version));
                 }
                 case DEL -> backend.del(cni, conf);
@@ -84,7 +91,7 @@ final class Plugin {
             if (env.get(DEBUG) != null) {
                 e.printStackTrace(stderr);
             }
-            return fail(new CniError(version, CniException.INTERNAL, "internal error in podnet-ipam", e.toString()));
+            return fail(new CniError(version, CniException.INTERNAL, "internal error in podnet", e.toString()));
         }
     }
 

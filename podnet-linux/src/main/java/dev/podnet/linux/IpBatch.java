@@ -17,7 +17,9 @@ import java.util.regex.Pattern;
 public final class IpBatch {
     /** The two iproute2 tools that read batches; FDB entries of a VXLAN device are the {@code bridge} tool's. */
     public enum Tool {
-        IP("ip"), BRIDGE("bridge");
+        IP("ip"), BRIDGE("bridge"),
+        /** {@code ip -6}: a batch line cannot choose the family, and {@code rule} needs it for IPv6 selectors. */
+        IP6("ip");
 
         final String command;
 
@@ -41,6 +43,10 @@ public final class IpBatch {
 
     public static IpBatch ip(NetNamespace netns) {
         return new IpBatch(Tool.IP, netns);
+    }
+
+    public static IpBatch ip6(NetNamespace netns) {
+        return new IpBatch(Tool.IP6, netns);
     }
 
     public static IpBatch bridge(NetNamespace netns) {
@@ -83,6 +89,9 @@ public final class IpBatch {
     /** The command line that runs the batch. */
     public List<String> argv() {
         List<String> argv = netns.iproute(tool.command);
+        if (tool == Tool.IP6) {
+            argv.add("-6");
+        }
         argv.addAll(List.of("-batch", "-"));
         return argv;
     }

@@ -32,6 +32,11 @@ public final class Iproute {
         return IpBatch.ip(netns);
     }
 
+    /** A batch run as {@code ip -6}, for what a batch line cannot say per line (IPv6 rules). */
+    public IpBatch ip6Batch() {
+        return IpBatch.ip6(netns);
+    }
+
     public IpBatch bridgeBatch() {
         return IpBatch.bridge(netns);
     }
@@ -68,8 +73,20 @@ public final class Iproute {
 
     /** The IPv4 neighbour entries of link {@code dev}. */
     public List<Neighbour> neighbours(String dev) {
-        return parse(exec.run(ipArgv("-j", "-4", "neigh", "show", "dev", dev), ""), "ip -j -4 neigh show dev " + dev,
-                Neighbour::from);
+        return neighbours(dev, false);
+    }
+
+    /** The neighbour entries of link {@code dev} of one family. */
+    public List<Neighbour> neighbours(String dev, boolean ipv6) {
+        String family = ipv6 ? "-6" : "-4";
+        return parse(exec.run(ipArgv("-j", family, "neigh", "show", "dev", dev), ""),
+                "ip -j " + family + " neigh show dev " + dev, Neighbour::from);
+    }
+
+    /** The policy routing rules of one family, in priority order. */
+    public List<Rule> rules(boolean ipv6) {
+        String family = ipv6 ? "-6" : "-4";
+        return parse(exec.run(ipArgv("-j", family, "rule", "show"), ""), "ip -j " + family + " rule show", Rule::from);
     }
 
     /** The forwarding-database entries of link {@code dev} ({@code bridge -j fdb show dev DEV}). */
@@ -81,8 +98,14 @@ public final class Iproute {
 
     /** The IPv4 routes of the main table through link {@code dev}. */
     public List<Route> routes(String dev) {
-        return parse(exec.run(ipArgv("-j", "-4", "route", "show", "dev", dev), ""), "ip -j -4 route show dev " + dev,
-                Route::from);
+        return routes(dev, false);
+    }
+
+    /** The routes of one family of the main table through link {@code dev}. */
+    public List<Route> routes(String dev, boolean ipv6) {
+        String family = ipv6 ? "-6" : "-4";
+        return parse(exec.run(ipArgv("-j", family, "route", "show", "dev", dev), ""),
+                "ip -j " + family + " route show dev " + dev, Route::from);
     }
 
     /** The device of the IPv4 default route, if there is one: where flannel sends VXLAN traffic by default. */

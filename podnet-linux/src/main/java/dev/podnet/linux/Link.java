@@ -11,9 +11,10 @@ import java.util.Optional;
  * @param mac   the link-layer address, lower case ({@code aa:bb:cc:dd:ee:ff}); empty for links without one
  * @param kind  {@code linkinfo.info_kind} ("vxlan", "veth", "bridge"); empty for plain devices such as lo
  * @param vxlan the VXLAN settings when {@code kind} is vxlan
+ * @param alias {@code ifalias}: what set the link up writes there to find its links again
  */
 public record Link(String name, int index, int mtu, String mac, List<String> flags, Optional<String> kind,
-                   Optional<Vxlan> vxlan) {
+                   Optional<Vxlan> vxlan, Optional<String> alias) {
     public Link {
         flags = List.copyOf(flags);
     }
@@ -45,6 +46,6 @@ public record Link(String name, int index, int mtu, String mac, List<String> fla
                     d.path("learning").asBoolean(false)));
         }
         return new Link(j.path("ifname").asText(), j.path("ifindex").asInt(), j.path("mtu").asInt(),
-                j.path("address").asText(""), flags, kind, vxlan);
+                j.path("address").asText(""), flags, kind, vxlan, Optional.ofNullable(j.path("ifalias").textValue()));
     }
 }

@@ -86,9 +86,14 @@ final class Cni {
 
     /** Runs the plugin executable {@code plugin} inside the node namespace. */
     Outcome run(Path plugin, String command, Pod pod, String ifName, String conf) {
+        return run(plugin, command, pod.containerId(), net.path(pod.ns()).toString(), ifName, conf);
+    }
+
+    /** As above, with CNI_NETNS as given: a path whose namespace may be gone already. */
+    Outcome run(Path plugin, String command, String containerId, String netns, String ifName, String conf) {
         List<String> argv = new ArrayList<>(List.of("ip", "netns", "exec", node, plugin.toString()));
-        String call = command + " " + plugin.getFileName() + " " + pod.containerId() + "/" + ifName + " in " + pod.ns();
-        return run(call, argv, env(command, pod.containerId(), net.path(pod.ns()).toString(), ifName, cniPath), conf);
+        String call = command + " " + plugin.getFileName() + " " + containerId + "/" + ifName + " in " + netns;
+        return run(call, argv, env(command, containerId, netns, ifName, cniPath), conf);
     }
 
     /**

@@ -122,6 +122,12 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
         return full;
     }
 
+    /** Deletes namespace {@code ns} now, as a runtime does when a pod is gone before its DEL. */
+    void remove(String ns) {
+        Processes.run(List.of("ip", "netns", "del", own(ns)), IP_TIMEOUT).requireSuccess("ip netns del " + ns);
+        created.remove(ns);
+    }
+
     /** The path a CNI runtime passes as CNI_NETNS. */
     Path path(String ns) {
         return NETNS_DIR.resolve(own(ns));

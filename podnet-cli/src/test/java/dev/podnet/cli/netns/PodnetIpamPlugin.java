@@ -58,6 +58,11 @@ final class PodnetIpamPlugin implements BeforeAllCallback {
         return installed().launcher();
     }
 
+    /** {@code DIR/podnet}, the main plugin: the same native executable under the main plugin's name. */
+    Path mainPlugin() {
+        return installed().dir().resolve("podnet");
+    }
+
     /** CNI_PATH for the reference plugins to find podnet-ipam: {@code /usr/lib/cni:DIR}. */
     String cniPath() {
         return Netns.REFERENCE_PLUGINS + ":" + dir();

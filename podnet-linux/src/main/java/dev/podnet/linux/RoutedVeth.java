@@ -1,0 +1,303 @@
+package dev.podnet.linux;
+
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import java.util.TreeMap;
+
+/**
+ * A pod attached the way aws-vpc-cni attaches it: a veth pair whose host end stays in this process's namespace (the
+ * node's) with a host route per pod address, and whose other end is the pod's interface with the address as a
+ * host route (/32, /128) and a default route via a link-local gateway that is never resolved: a permanent neighbour
+ * entry maps it to the host end's MAC, so no proxy ARP/NDP is needed. When the addresses belong to an ENI with its own
+ * route table, policy rules send the pod's traffic out through that table, as aws-vpc-cni's do.
+ *
+ * <p>Each change is one {@code ip -batch} per namespace (plus {@code ip -6 -batch} for IPv6 rules); a failed
+ * {@link #add} removes what it made before it throws.
+ */
+public final class RoutedVeth {
+    /** The pod's IPv4 gateway: link-local, so it can never clash with a VPC address (aws-vpc-cni's choice). */
+    public static final String GATEWAY_V4 = "169.254.1.1";
+    /** The pod's IPv6 gateway, an address the host end carries itself so the pod needs no router advertisement. */
+    public static final String GATEWAY_V6 = "fe80::1";
+    /** aws-vpc-cni's priorities: "to pod" before everything, "from pod" before the main table's rule (32766). */
+    public static final int TO_POD_PRIORITY = 512;
+    public static final int FROM_POD_PRIORITY = 1536;
+
+    /**
+     * What to set up.
+     *
+     * @param hostMac   the host end's MAC, chosen up front so the pod's neighbour entry is in the same batch
+     * @param alias     written as the host end's ifalias, so {@link #owned} can find the link again
+     * @param addresses the pod's addresses without prefix length, of either family
+     * @param table     the route table for traffic from the pod; empty means the main table and no rules
+     */
+    public record Spec(NetNamespace pod, String ifName, String hostVeth, String hostMac, String alias,
+                       OptionalInt mtu, List<String> addresses, OptionalInt table) {
+        public Spec {
+            addresses = List.copyOf(addresses);
+            if (addresses.isEmpty()) {
+                throw new IllegalArgumentException("a pod needs an address");
+            }
+        }
+
+        List<String> v4() {
+            return addresses.stream().filter(a -> !ipv6(a)).toList();
+        }
+
+        List<String> v6() {
+            return addresses.stream().filter(RoutedVeth::ipv6).toList();
+        }
+    }
+
+    /** The two ends once they exist. */
+    public record Attached(String hostMac, String podMac) {
+    }
+
+    private final Exec exec;
+    private final Iproute host;
+    /** The peer end is created in the pod's namespace and sent to this process's by pid. */
+    private final long hostPid;
+
+    public RoutedVeth(Exec exec, long hostPid) {
+        this.exec = exec;
+        this.host = new Iproute(exec, NetNamespace.current());
+        this.hostPid = hostPid;
+    }
+
+    public RoutedVeth(Exec exec) {
+        this(exec, ProcessHandle.current().pid());
+    }
+
+    /** Whether the host end exists: an attachment with this key is set up already. */
+    public boolean hostEndExists(String hostVeth) {
+        return host.link(hostVeth).isPresent();
+    }
+
+    /** Creates the pair and everything around it; on failure removes what it made and throws. */
+    public Attached add(Spec s) {
+        try {
+            podBatch(s).run(exec);
+            hostBatch(s).run(exec);
+            IpBatch rules6 = rules(host.ip6Batch(), s.v6(), s.table(), "add");
+            rules6.run(exec);
+            String podMac = new Iproute(exec, s.pod()).link(s.ifName()).map(Link::mac)
+                    .orElseThrow(() -> new LinuxException(s.ifName() + " vanished from " + s.pod() + " while it was set up"));
+            return new Attached(s.hostMac(), podMac);
+        } catch (LinuxException e) {
+            try {
+                remove(s.hostVeth(), s.addresses());
+            } catch (LinuxException undo) {
+                e.addSuppressed(undo);
+            }
+            throw e;
+        }
+    }
+
+    /** The pod's side, run in its namespace; the host end is born in ours (netns PID). */
+    IpBatch podBatch(Spec s) {
+        IpBatch b = IpBatch.ip(s.pod());
+        List<String> link = new ArrayList<>(List.of("link", "add", s.ifName()));
+        s.mtu().ifPresent(m -> link.addAll(List.of("mtu", Integer.toString(m))));
+        link.addAll(List.of("type", "veth", "peer", "name", s.hostVeth()));
+        s.mtu().ifPresent(m -> link.addAll(List.of("mtu", Integer.toString(m))));
+        link.addAll(List.of("address", s.hostMac(), "netns", Long.toString(hostPid)));
+        b.add(link.toArray(String[]::new));
+        b.add("link", "set", s.ifName(), "up");
+        for (String a : s.v4()) {
+            b.add("addr", "add", a + "/32", "dev", s.ifName());
+        }
+        for (String a : s.v6()) {
+            // The address is the pod's alone (the agent says so): duplicate detection would only delay it a second.
+            b.add("addr", "add", a + "/128", "dev", s.ifName(), "nodad");
+        }
+        if (!s.v4().isEmpty()) {
+            b.add("route", "add", GATEWAY_V4 + "/32", "dev", s.ifName(), "scope", "link");
+            b.add("neigh", "add", GATEWAY_V4, "lladdr", s.hostMac(), "dev", s.ifName(), "nud", "permanent");
+            b.add("route", "add", "0.0.0.0/0", "via", GATEWAY_V4, "dev", s.ifName());
+        }
+        if (!s.v6().isEmpty()) {
+            b.add("neigh", "add", GATEWAY_V6, "lladdr", s.hostMac(), "dev", s.ifName(), "nud", "permanent");
+            b.add("route", "add", "::/0", "via", GATEWAY_V6, "dev", s.ifName());
+        }
+        return b;
+    }
+
+    /** The node's side: the host end up, a host route per address, and the rules of an ENI table. */
+    IpBatch hostBatch(Spec s) {
+        IpBatch b = host.ipBatch();
+        b.add("link", "set", s.hostVeth(), "up", "alias", s.alias());
+        if (!s.v6().isEmpty()) {
+            b.add("addr", "add", GATEWAY_V6 + "/64", "dev", s.hostVeth(), "nodad");
+        }
+        for (String a : s.v4()) {
+            b.add("route", "add", a + "/32", "dev", s.hostVeth(), "scope", "link");
+        }
+        for (String a : s.v6()) {
+            b.add("route", "add", a + "/128", "dev", s.hostVeth());
+        }
+        return rules(b, s.v4(), s.table(), "add");
+    }
+
+    private static IpBatch rules(IpBatch b, List<String> addresses, OptionalInt table, String verb) {
+        if (table.isEmpty()) {
+            return b;
+        }
+        for (String a : addresses) {
+            String host = a + (ipv6(a) ? "/128" : "/32");
+            b.add("rule", verb, "to", host, "lookup", "main", "priority", Integer.toString(TO_POD_PRIORITY));
+            b.add("rule", verb, "from", host, "lookup", Integer.toString(table.getAsInt()), "priority",
+                    Integer.toString(FROM_POD_PRIORITY));
+        }
+        return b;
+    }
+
+    /**
+     * Removes the host end (and so the pair and its host routes) and every rule of the pod's addresses: the given
+     * ones and those the host end still routes to. Whatever is already gone is skipped, so it can run any number
+     * of times, also after the pod's namespace is gone.
+     */
+    public void remove(String hostVeth, List<String> addresses) {
+        Set<String> all = new LinkedHashSet<>(addresses);
+        boolean exists = host.link(hostVeth).isPresent();
+        if (exists) {
+            all.addAll(hostRoutes(hostVeth));
+        }
+        IpBatch v4 = host.ipBatch();
+        if (exists) {
+            v4.add("link", "del", hostVeth);
+        }
+        IpBatch v6 = host.ip6Batch();
+        List<String> v4Addresses = all.stream().filter(a -> !ipv6(a)).toList();
+        List<String> v6Addresses = all.stream().filter(RoutedVeth::ipv6).toList();
+        if (!v4Addresses.isEmpty()) {
+            podRules(host.rules(false), v4Addresses).forEach(r -> v4.add(r.deleteWords()));
+        }
+        if (!v6Addresses.isEmpty()) {
+            podRules(host.rules(true), v6Addresses).forEach(r -> v6.add(r.deleteWords()));
+        }
+        v4.run(exec);
+        v6.run(exec);
+    }
+
+    /** The pod addresses the host end routes to (its /32 and /128 routes). */
+    private List<String> hostRoutes(String hostVeth) {
+        List<String> out = new ArrayList<>();
+        for (boolean v6 : new boolean[] {false, true}) {
+            for (Route r : host.routes(hostVeth, v6)) {
+                if (!r.dst().contains("/") && !r.dst().equals("default")) {
+                    out.add(r.dst());
+                }
+            }
+        }
+        return out;
+    }
+
+    /** The rules this class makes for the addresses: "to pod" at 512 and "from pod" at 1536. */
+    static List<Rule> podRules(List<Rule> rules, List<String> addresses) {
+        return rules.stream().filter(r -> r.priority() == TO_POD_PRIORITY && addresses.contains(r.dst())
+                        && r.dstLength() == fullLength(r.dst())
+                        || r.priority() == FROM_POD_PRIORITY && addresses.contains(r.src())
+                        && r.srcLength() == fullLength(r.src()))
+                .toList();
+    }
+
+    /** What of {@code s} is missing or different, each as one sentence naming it; empty when all is in place. */
+    public List<String> problems(Spec s) {
+        List<String> problems = new ArrayList<>();
+        Optional<Link> hostEnd = host.link(s.hostVeth());
+        if (hostEnd.isEmpty()) {
+            problems.add("the host veth " + s.hostVeth() + " does not exist");
+        }
+        if (!s.pod().exists()) {
+            problems.add("the network namespace " + s.pod() + " does not exist");
+            return problems;
+        }
+        Iproute pod = new Iproute(exec, s.pod());
+        if (pod.link(s.ifName()).isEmpty()) {
+            problems.add("interface " + s.ifName() + " does not exist in " + s.pod());
+            return problems;
+        }
+        Set<String> have = new LinkedHashSet<>();
+        pod.addresses(s.ifName()).forEach(a -> have.add(a.cidr()));
+        for (String a : s.addresses()) {
+            String want = a + (ipv6(a) ? "/128" : "/32");
+            if (!have.contains(want)) {
+                problems.add("address " + want + " is missing on " + s.ifName() + " in " + s.pod());
+            }
+        }
+        String mac = hostEnd.map(Link::mac).orElse(s.hostMac());
+        checkGateway(pod, s, false, GATEWAY_V4, mac, s.v4(), problems);
+        checkGateway(pod, s, true, GATEWAY_V6, mac, s.v6(), problems);
+        if (hostEnd.isPresent()) {
+            List<String> routed = hostRoutes(s.hostVeth());
+            for (String a : s.addresses()) {
+                if (!routed.contains(a)) {
+                    problems.add("the host route " + a + (ipv6(a) ? "/128" : "/32") + " dev " + s.hostVeth() + " is missing");
+                }
+            }
+        }
+        if (s.table().isPresent()) {
+            checkRules(host.rules(false), s.v4(), s.table().getAsInt(), problems);
+            if (!s.v6().isEmpty()) {
+                checkRules(host.rules(true), s.v6(), s.table().getAsInt(), problems);
+            }
+        }
+        return problems;
+    }
+
+    private static void checkGateway(Iproute pod, Spec s, boolean v6, String gateway, String mac, List<String> of,
+                                     List<String> problems) {
+        if (of.isEmpty()) {
+            return;
+        }
+        boolean route = pod.routes(s.ifName(), v6).stream()
+                .anyMatch(r -> r.dst().equals("default") && r.gateway().equals(gateway));
+        if (!route) {
+            problems.add("the default route via " + gateway + " is missing in " + s.pod());
+        }
+        boolean neighbour = pod.neighbours(s.ifName(), v6).stream()
+                .anyMatch(n -> n.dst().equals(gateway) && n.permanent() && n.lladdr().equalsIgnoreCase(mac));
+        if (!neighbour) {
+            problems.add("the permanent neighbour " + gateway + " lladdr " + mac + " is missing in " + s.pod());
+        }
+    }
+
+    private static void checkRules(List<Rule> rules, List<String> addresses, int table, List<String> problems) {
+        for (String a : addresses) {
+            String length = ipv6(a) ? "/128" : "/32";
+            boolean from = rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY && r.src().equals(a)
+                    && r.table().equals(Integer.toString(table)));
+            boolean to = rules.stream().anyMatch(r -> r.priority() == TO_POD_PRIORITY && r.dst().equals(a)
+                    && r.table().equals("main"));
+            if (!from) {
+                problems.add("the ip rule from " + a + length + " lookup " + table + " priority " + FROM_POD_PRIORITY
+                        + " is missing");
+            }
+            if (!to) {
+                problems.add("the ip rule to " + a + length + " lookup main priority " + TO_POD_PRIORITY + " is missing");
+            }
+        }
+    }
+
+    /** The host ends this class made, by the alias they were given: what GC compares with the runtime's list. */
+    public Map<String, String> owned(String aliasPrefix) {
+        Map<String, String> out = new TreeMap<>();
+        for (Link l : host.links()) {
+            l.alias().filter(a -> a.startsWith(aliasPrefix)).ifPresent(a -> out.put(a, l.name()));
+        }
+        return out;
+    }
+
+    static boolean ipv6(String address) {
+        return address.contains(":");
+    }
+
+    private static int fullLength(String address) {
+        return ipv6(address) ? 128 : 32;
+    }
+}
