@@ -126,13 +126,17 @@ class FabricNetnsTest {
 
         // Without the rule the replies leave through eth0 with a source eth0's ENI does not hold: dropped.
         ipOk(a, "rule", "del", "from", addr, "lookup", "100");
+        String primaryChain = FabricNames.routerDevice(aPrimary.id());
+        long sourceDrops = drops(primaryChain, false);
         assertThat(pings(b, addr)).as("source/destination check").isFalse();
+        assertThat(drops(primaryChain, false)).as("dropped by eth0's chain's last rule").isGreaterThan(sourceDrops);
         ipOk(a, "rule", "add", "from", addr, "lookup", "100");
         assertThat(pingsFrom(a, addr, bPrimary.primaryIpv4())).isTrue();
 
         // A frame from a MAC that is not the ENI's is dropped.
         ipOk(a, "link", "set", "dev", "eth1", "address", "02:00:00:00:00:99");
         assertThat(pingsFrom(a, addr, bPrimary.primaryIpv4())).as("MAC check").isFalse();
+        assertThat(drops(dev, true)).as("dropped by eth1's chain's MAC rule").isPositive();
         ipOk(a, "link", "set", "dev", "eth1", "address", eni.macAddress());
         assertThat(pingsFrom(a, addr, bPrimary.primaryIpv4())).isTrue();
 
@@ -168,6 +172,14 @@ class FabricNetnsTest {
         List<String> second = again.start();
         assertThat(namespacesWithPrefix()).doesNotContain(stray).containsExactlyInAnyOrderElementsOf(second);
         fabric = again;
+    }
+
+    /** Packets dropped by the MAC rule of the router's {@code chain}, or by its last rule (the source check). */
+    private long drops(String chain, boolean macRule) {
+        Exec.Result r = exec.run(List.of("ip", "netns", "exec", names.router(), "iptables", "-L", chain, "-v", "-n", "-x"), "");
+        assertThat(r.ok()).as(r.err()).isTrue();
+        return r.out().lines().map(String::strip).filter(l -> l.contains("DROP") && l.contains("MAC") == macRule)
+                .mapToLong(l -> Long.parseLong(l.split("\\s+")[0])).sum();
     }
 
     private NetworkInterface eniAt(String instanceId, int deviceIndex) {
