@@ -17,6 +17,10 @@ import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import dev.podnet.linux.Privileges;
+import java.security.SecureRandom;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import sun.misc.Signal;
@@ -93,5 +97,48 @@ class VpcsimCommandTest {
         assertThat(wildcard.err()).contains("refusing to listen on 0.0.0.0", "--allow-non-loopback");
         assertThat(MainTest.run("--help").out()).contains("vpcsim");
         assertThat(MainTest.run("vpcsim", "--help").out()).contains("Examples:");
+    }
+
+    @Test
+    void aFabricNeedsRootAndAValidName() {
+        MainTest.Run badName = MainTest.run("vpcsim", "--listen", "127.0.0.1:0", "--fabric", "Lab;x");
+        assertThat(badName.status()).isEqualTo(2);
+        assertThat(badName.err()).startsWith("podnet vpcsim: --fabric: fabric name \"Lab;x\"");
+        Assumptions.assumeFalse(Privileges.root(), "running as root: the refusal cannot be seen");
+        MainTest.Run r = MainTest.run("vpcsim", "--listen", "127.0.0.1:0", "--fabric", "lab");
+        assertThat(r.status()).isEqualTo(2);
+        assertThat(r.err()).contains("--fabric needs root");
+    }
+
+    @Test
+    void aFabricIsPrintedAtStartAndRemovedOnSigterm() throws Exception {
+        Assumptions.assumeTrue(Privileges.root(), "the fabric needs root (it creates network namespaces)");
+        StringBuilder name = new StringBuilder("pc");
+        SecureRandom random = new SecureRandom();
+        for (int i = 0; i < 6; i++) {
+            name.append((char) ('a' + random.nextInt(26)));
+        }
+        Lines err = new Lines();
+        StringWriter out = new StringWriter();
+        CompletableFuture<Integer> status = CompletableFuture.supplyAsync(() -> Main.run(
+                new String[] {"vpcsim", "--listen", "127.0.0.1:0", "--fabric", name.toString()},
+                new PrintWriter(out, true), new PrintWriter(err, true)));
+        assertThat(err.firstLine.await(60, TimeUnit.SECONDS)).as("started line; stderr: %s", err.text).isTrue();
+        assertThat(STARTED.matcher(err.text.toString()).matches()).as(err.text.toString()).isTrue();
+        List<String> printed = out.toString().lines().toList();
+        assertThat(printed).containsExactly(name + "-vpc", name + "-i-0000000000000000a", name + "-i-0000000000000000b",
+                name + "-i-0000000000000000c");
+        assertThat(namespaces(name.toString())).containsExactlyInAnyOrderElementsOf(printed);
+
+        Signal.raise(new Signal("TERM"));
+        assertThat(status.get(60, TimeUnit.SECONDS)).isZero();
+        assertThat(namespaces(name.toString())).isEmpty();
+    }
+
+    private static List<String> namespaces(String prefix) throws Exception {
+        Process p = new ProcessBuilder("ip", "netns", "list").start();
+        String text = new String(p.getInputStream().readAllBytes());
+        p.waitFor();
+        return text.lines().map(l -> l.split("\\s+")[0]).filter(n -> n.startsWith(prefix + "-")).toList();
     }
 }

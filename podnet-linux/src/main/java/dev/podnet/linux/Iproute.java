@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.function.Function;
 
 /**
@@ -120,13 +121,25 @@ public final class Iproute {
      */
     public void sysctl(String key, String value) {
         checkKey(key);
-        if (!value.matches("[A-Za-z0-9 ._-]+")) {
-            throw new IllegalArgumentException("\"" + value + "\" is not a sysctl value podnet writes");
-        }
+        checkValue(value);
         Exec.Result r = exec.run(netns.exec(List.of("sysctl", "-q", "-w", key + "=" + value)), "");
         if (!r.ok()) {
             throw new LinuxException("sysctl -w " + key + "=" + value + " in " + netns + " (exit " + r.exit() + "): "
                     + r.err().strip());
+        }
+    }
+
+    /** Sets several sysctls of this namespace with one process; fails if any of them could not be set. */
+    public void sysctls(SequencedMap<String, String> values) {
+        List<String> command = new ArrayList<>(List.of("sysctl", "-q", "-w"));
+        values.forEach((key, value) -> {
+            checkKey(key);
+            checkValue(value);
+            command.add(key + "=" + value);
+        });
+        Exec.Result r = exec.run(netns.exec(command), "");
+        if (!r.ok() || !r.err().isBlank()) {
+            throw new LinuxException("sysctl -w " + values + " in " + netns + " (exit " + r.exit() + "): " + r.err().strip());
         }
     }
 
@@ -138,6 +151,12 @@ public final class Iproute {
             throw new LinuxException("sysctl -n " + key + " in " + netns + " (exit " + r.exit() + "): " + r.err().strip());
         }
         return r.out().strip();
+    }
+
+    private static void checkValue(String value) {
+        if (!value.matches("[A-Za-z0-9 ._-]+")) {
+            throw new IllegalArgumentException("\"" + value + "\" is not a sysctl value podnet writes");
+        }
     }
 
     private static void checkKey(String key) {

@@ -1,8 +1,11 @@
 package dev.podnet.linux;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.stream.Stream;
 
 /** Named network namespaces ({@code ip netns}): what a test or a single-host setup creates to play several nodes. */
 public final class Namespaces {
@@ -17,6 +20,18 @@ public final class Namespaces {
 
     public boolean exists(String name) {
         return Files.exists(NETNS_DIR.resolve(NetNamespace.named(name).name().orElseThrow()));
+    }
+
+    /** The names of every named namespace, sorted. */
+    public List<String> list() {
+        if (!Files.isDirectory(NETNS_DIR)) {
+            return List.of();
+        }
+        try (Stream<Path> names = Files.list(NETNS_DIR)) {
+            return names.map(p -> p.getFileName().toString()).sorted().toList();
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot list " + NETNS_DIR, e);
+        }
     }
 
     /** Creates namespace {@code name} with its loopback up. */

@@ -38,7 +38,7 @@ public final class TestNamespaces implements BeforeEachCallback, AfterEachCallba
 
     @Override
     public void beforeEach(ExtensionContext context) {
-        Assumptions.assumeTrue(isRoot(), "netns tests need root (they create network namespaces)");
+        Assumptions.assumeTrue(Privileges.root(), "netns tests need root (they create network namespaces)");
         Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/sbin/ip")) || Files.isExecutable(Path.of("/sbin/ip")),
                 "`ip` is missing; install iproute2");
     }
@@ -80,14 +80,6 @@ public final class TestNamespaces implements BeforeEachCallback, AfterEachCallba
         }
         if (!problems.isEmpty()) {
             throw new AssertionError("cleaning up the test's namespaces: " + String.join("; ", problems));
-        }
-    }
-
-    private static boolean isRoot() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            return lines.filter(l -> l.startsWith("Uid:")).findFirst().map(l -> l.split("\\s+")[2].equals("0")).orElse(false);
-        } catch (IOException e) {
-            return false;
         }
     }
 }

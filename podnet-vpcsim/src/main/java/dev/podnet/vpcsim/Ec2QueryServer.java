@@ -47,14 +47,27 @@ public final class Ec2QueryServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Runs after every successful action that may have changed the world, before its answer is written: the data
+     * plane follows the API synchronously, so a client that got its answer can use what it asked for.
+     */
+    @FunctionalInterface
+    public interface AfterChange {
+        AfterChange NOTHING = action -> { };
+
+        void changed(String action);
+    }
+
     private final Ec2Actions actions;
     private final Options options;
+    private final AfterChange afterChange;
     private final HttpServer http;
     private final ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor();
 
-    private Ec2QueryServer(Ec2Actions actions, Options options) throws IOException {
+    private Ec2QueryServer(Ec2Actions actions, Options options, AfterChange afterChange) throws IOException {
         this.actions = actions;
         this.options = options;
+        this.afterChange = afterChange;
         this.http = HttpServer.create(options.bind(), 64);
         http.setExecutor(executor);
         http.createContext("/", this::handle);
@@ -65,7 +78,13 @@ public final class Ec2QueryServer implements AutoCloseable {
      * {@link Options#allowNonLoopback()}, since anyone who can reach the port can change the emulated world.
      */
     public static Ec2QueryServer start(Ec2Actions actions, Options options) throws IOException {
+        return start(actions, options, AfterChange.NOTHING);
+    }
+
+    /** As {@link #start(Ec2Actions, Options)}, calling {@code afterChange} after each successful changing action. */
+    public static Ec2QueryServer start(Ec2Actions actions, Options options, AfterChange afterChange) throws IOException {
         Objects.requireNonNull(actions, "actions");
+        Objects.requireNonNull(afterChange, "afterChange");
         if (options.bind().isUnresolved()) {
             throw new IllegalArgumentException("cannot resolve the listen address " + options.bind().getHostString());
         }
@@ -73,16 +92,21 @@ public final class Ec2QueryServer implements AutoCloseable {
             throw new IllegalArgumentException("refusing to listen on " + options.bind().getAddress().getHostAddress()
                     + ": the EC2 emulator has no authentication, so it serves loopback addresses only unless allowed");
         }
-        Ec2QueryServer server = new Ec2QueryServer(actions, options);
+        Ec2QueryServer server = new Ec2QueryServer(actions, options, afterChange);
         server.http.start();
         return server;
     }
 
     /** Serves an emulator: every action through its CloudNetwork side, the world's listings through its own. */
     public static Ec2QueryServer start(VpcEmulator emulator, Options options) throws IOException {
+        return start(emulator, options, AfterChange.NOTHING);
+    }
+
+    /** As {@link #start(VpcEmulator, Options)}, with a data plane (or anything else) to follow each change. */
+    public static Ec2QueryServer start(VpcEmulator emulator, Options options, AfterChange afterChange) throws IOException {
         Ec2Actions actions = new Ec2Actions(emulator, WorldDirectory.of(emulator));
         new Ec2VpcActions(emulator).registerInto(actions);
-        return start(actions, options);
+        return start(actions, options, afterChange);
     }
 
     public int port() {
@@ -142,7 +166,23 @@ public final class Ec2QueryServer implements AutoCloseable {
             throw new CloudException("NoSuchVersion", "The requested version (" + version
                     + ") of service AmazonEC2 does not exist; vpcsim speaks " + Ec2Responses.VERSION);
         }
-        return new Reply(200, actions.run(action, params, requestId));
+        String body = actions.run(action, params, requestId);
+        if (!readOnly(action)) {
+            try {
+                afterChange.changed(action);
+            } catch (RuntimeException e) {
+                // The world changed but what follows it did not: the client must not believe it can use the change.
+                options.log().println("vpcsim: " + requestId + " " + action + " succeeded but the data plane failed: " + e);
+                throw new CloudException("InternalError", action + " was done but the data plane could not follow it: "
+                        + e.getMessage());
+            }
+        }
+        return new Reply(200, body);
+    }
+
+    /** EC2's read-only actions, which need no reconcile. */
+    private static boolean readOnly(String action) {
+        return action.startsWith("Describe") || action.startsWith("Get");
     }
 
     /** The query string's parameters, and for POST the form body's on top. */

@@ -76,6 +76,16 @@ public final class VpcEmulator implements CloudNetwork {
         return calls;
     }
 
+    /**
+     * The world as a data plane sees it, read under the lock but outside the API: no throttling, no injected fault and
+     * no call-log entry, because the fabric reads it after every change and is not a client of EC2.
+     */
+    public WorldSnapshot snapshot() {
+        synchronized (state) {
+            return new WorldSnapshot(state.describeSubnets(List.of()), state.describeInstances(List.of()));
+        }
+    }
+
     /** DescribeVpcs; an empty list means every VPC; an unknown id is InvalidVpcID.NotFound. */
     public List<Vpc> describeVpcs(List<String> vpcIds) {
         List<String> ids = copy(vpcIds);
