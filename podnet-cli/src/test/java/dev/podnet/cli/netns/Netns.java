@@ -2,6 +2,7 @@ package dev.podnet.cli.netns;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.podnet.linux.Privileges;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -59,7 +60,7 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
 
     /** Why this machine cannot run the namespace tests, or empty when it can. */
     static Optional<String> missing() {
-        if (!isRoot()) {
+        if (!Privileges.root()) {
             return Optional.of("netns tests need root (they create network namespaces); run them as root, as CI does");
         }
         for (String plugin : List.of("bridge", "macvlan", "ipvlan", "ptp")) {
@@ -75,16 +76,6 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
             return Optional.of("`ping` is missing; install the Debian package iputils-ping (bin/test does)");
         }
         return Optional.empty();
-    }
-
-    private static boolean isRoot() {
-        try (Stream<String> lines = Files.lines(Path.of("/proc/self/status"))) {
-            // "Uid:\treal\teffective\tsaved\tfs"
-            return lines.filter(l -> l.startsWith("Uid:")).findFirst()
-                    .map(l -> l.split("\\s+")[2].equals("0")).orElse(false);
-        } catch (IOException e) {
-            return false;
-        }
     }
 
     private static Optional<Path> onPath(String command) {
