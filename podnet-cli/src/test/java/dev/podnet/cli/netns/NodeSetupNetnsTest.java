@@ -74,6 +74,7 @@ class NodeSetupNetnsTest {
             assertThat(link).contains("mtu 9001").containsPattern("<[^>]*\\bUP\\b");
 
             String nat = net.execOk(node, "iptables-save", "-t", "nat").out();
+            System.out.println("$ ip -n NODE route show table 2\n" + table + "$ iptables-save -t nat\n" + nat);
             assertThat(nat.lines().filter(l -> l.startsWith("-A POSTROUTING"))).containsExactly(
                     "-A POSTROUTING -m comment --comment \"podnet SNAT\" -j PODNET-SNAT");
             assertThat(nat.lines().filter(l -> l.startsWith("-A PODNET-SNAT"))).containsExactly(
