@@ -19,6 +19,8 @@ import dev.podnet.blocks.ClusterMember;
 import dev.podnet.warm.WarmPool;
 import dev.podnet.warm.WarmPoolStats;
 import java.util.concurrent.CountDownLatch;
+import dev.podnet.linux.Exec;
+import dev.podnet.linux.ProcessExec;
 
 /**
  * The node agent, assembled from its configuration: the IPAM engine on the unix socket, and optionally metrics and
@@ -43,7 +45,9 @@ public final class Agent implements AutoCloseable {
         ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
         try {
             if (cloud.isPresent()) {
-                WarmPool pool = cloud.get().adopt(ipam, config.stateDir());
+                Exec exec = new ProcessExec();
+                cloud.get().snat(config.node(), exec).ifPresent(servers::add);
+                WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec));
                 fed.put(pool.pool(), FedPool.of(pool));
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();
@@ -58,7 +62,8 @@ public final class Agent implements AutoCloseable {
                 servers.add(member);
                 fed.put(member.pool().pool(), FedPool.of(member.pool()));
             }
-            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed, config.routeTables());
+            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed, config.routeTables(),
+                    config.node());
             socket = new LineServer(config.socket(), service::handle, AgentService::tooLong);
             servers.add(socket);
             if (config.metricsListen().isPresent()) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.podnet.linux.NetNamespace;
 
 /**
  * The node agent's settings, validated as a whole before anything starts.
@@ -25,11 +26,14 @@ import java.util.Set;
  * @param routeTables         by pool name: the node's route table for traffic from the pool's addresses (the table of
  *                            the secondary ENI that holds them), told to the main plugin with each ADD so it adds
  *                            aws-vpc-cni's policy rules; pools not named here use the main table
+ * @param node                the node's network namespace: where every kernel change goes (ENI setup, SNAT, the
+ *                            node side of pods the agent wires for exec); the agent itself may run elsewhere
+ *                            ({@code --netns}), where it reaches EC2
  */
 public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen,
                           Optional<String> introspectionListen, List<Pool> pools, Duration quarantine,
                           Optional<CloudPoolConfig> cloud, Optional<ClusterSettings> cluster,
-                          Map<String, Integer> routeTables) {
+                          Map<String, Integer> routeTables, NetNamespace node) {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podnet/agent.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/podnet");
     private static final String TABLE = "table=";
@@ -66,6 +70,14 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
         if (quarantine.isNegative()) {
             throw new InvalidInputException("the quarantine must not be negative, got " + quarantine);
         }
+    }
+
+    /** The node is the agent's own namespace. */
+    public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
+                       List<Pool> pools, Duration quarantine, Optional<CloudPoolConfig> cloud,
+                       Optional<ClusterSettings> cluster, Map<String, Integer> routeTables) {
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, cloud, cluster, routeTables,
+                NetNamespace.current());
     }
 
     /** Every pool on the main table. */

@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import dev.podnet.linux.NetNamespace;
 
 /**
  * Answers the agent socket's requests with the IPAM engine: one JSON line in, one out. Every failure becomes a
@@ -31,6 +32,8 @@ public final class AgentService {
     private final Map<String, FedPool> fed;
     /** The route table of each pool on a secondary ENI, by name (AgentConfig.routeTables). */
     private final Map<String, Integer> routeTables;
+    /** Where the plugin run for exec puts each pod's node side. */
+    private final NetNamespace node;
 
     /** @param pools the configured pool names; the first serves requests that name none */
     public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics) {
@@ -43,6 +46,12 @@ public final class AgentService {
 
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
                  Map<String, Integer> routeTables) {
+        this(ipam, pools, metrics, fed, routeTables, NetNamespace.current());
+    }
+
+    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
+                 Map<String, Integer> routeTables, NetNamespace node) {
+        this.node = node;
         this.ipam = ipam;
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
@@ -96,7 +105,7 @@ public final class AgentService {
     AgentReply answer(AgentRequest request) {
         if (request.op() == AgentRequest.Op.EXEC) {
             // The plugin's whole run, in-process: its requests come back here through answer(), pool checks included.
-            return PluginInAgent.run(request.exec(), this::answer);
+            return PluginInAgent.run(request.exec(), this::answer, node);
         }
         String pool = request.pool() != null ? request.pool() : pools.getFirst();
         if (!pools.contains(pool)) {
@@ -155,9 +164,14 @@ public final class AgentService {
         return held(a);
     }
 
-    /** An attachment's addresses, with the route table of their pool for the main plugin's rules. */
+    /**
+     * An attachment's addresses, with their route table for the main plugin's rules: a fed pool's is the table of
+     * the ENI holding the address, a fixed pool's its {@code table=N}.
+     */
     private AgentReply.Success held(Allocation a) {
-        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), routeTables.get(a.pool()));
+        FedPool f = fed.get(a.pool());
+        Integer table = f != null ? f.routeTable(a).orElse(null) : routeTables.get(a.pool());
+        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), table);
     }
 
     private AgentReply status() {

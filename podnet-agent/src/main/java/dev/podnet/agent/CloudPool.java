@@ -12,6 +12,11 @@ import dev.podnet.net.InstanceType;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.warm.EniConfig;
 import dev.podnet.warm.NodeContext;
+import dev.podnet.warm.NodeInterfaces;
+import dev.podnet.linux.EniRouting;
+import dev.podnet.linux.Exec;
+import dev.podnet.linux.Iptables;
+import dev.podnet.linux.NetNamespace;
 import dev.podnet.warm.WarmPool;
 import dev.podnet.warm.WarmPoolLoop;
 import java.nio.file.Path;
@@ -32,8 +37,11 @@ final class CloudPool {
     private final NodeContext node;
     private final NodeLimits limits;
     private final Pool pool;
+    private final Instance instance;
 
-    private CloudPool(CloudPoolConfig config, CloudNetwork cloud, NodeContext node, NodeLimits limits, Pool pool) {
+    private CloudPool(CloudPoolConfig config, CloudNetwork cloud, NodeContext node, NodeLimits limits, Pool pool,
+                      Instance instance) {
+        this.instance = instance;
         this.config = config;
         this.cloud = cloud;
         this.node = node;
@@ -69,15 +77,37 @@ final class CloudPool {
         }
         Pool pool = Pool.of(config.pool(), subnets.stream().map(s -> IpRange.of(s.cidrBlock())).toArray(IpRange[]::new));
         NodeLimits limits = NodeLimits.of(type, config.warm(), config.maxPods().applyAsInt(type));
-        return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfig), limits, pool);
+        return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfig), limits, pool,
+                instance);
     }
 
     Pool pool() {
         return pool;
     }
 
-    WarmPool adopt(Ipam ipam, Path stateDir) {
-        WarmPool warm = new WarmPool(cloud, ipam, config.pool(), node, config.warm(), limits, stateDir, new SecureRandom());
+    /**
+     * Sets up the SNAT chain in {@code node} when the configuration asks for node setup: the node's primary address
+     * is its primary ENI's, the VPC's blocks come from DescribeVpcs.
+     */
+    Optional<SnatSetup> snat(NetNamespace nodeNs, Exec exec) {
+        return config.nodeSetup().map(setup -> {
+            String primary = instance.networkInterfaces().stream()
+                    .filter(n -> n.attachment().map(a -> a.deviceIndex() == 0).orElse(false)).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("EC2 reports no primary ENI on " + instance.id()))
+                    .primaryIpv4();
+            return SnatSetup.start(new Iptables(exec, nodeNs), setup, primary, cloud.describeVpc(instance.vpcId()).ipv4());
+        });
+    }
+
+    /** The node's side of the ENIs: set up in {@code nodeNs} when the configuration asks for it, else nothing. */
+    NodeInterfaces interfaces(NetNamespace nodeNs, Exec exec) {
+        return config.nodeSetup().<NodeInterfaces>map(s -> new EniSetup(new EniRouting(exec, nodeNs), cloud,
+                limits.maxEnis())).orElse(NodeInterfaces.NONE);
+    }
+
+    WarmPool adopt(Ipam ipam, Path stateDir, NodeInterfaces interfaces) {
+        WarmPool warm = new WarmPool(cloud, ipam, config.pool(), node, config.warm(), limits, stateDir, new SecureRandom(),
+                interfaces);
         warm.recover();
         return warm;
     }

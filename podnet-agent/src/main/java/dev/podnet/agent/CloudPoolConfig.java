@@ -18,13 +18,22 @@ import java.util.function.ToIntFunction;
  *                      topology.kubernetes.io/zone, whose value is the zone)
  * @param maxPods       the kubelet's max pods for the instance type, when not given explicitly
  * @param interval      how often a steady pool is checked against EC2
+ * @param nodeSetup     the ENI links, tables and SNAT the agent sets up in the node namespace; empty when something
+ *                      else does (tests that run without a node namespace)
  */
 public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool,
                               WarmPoolConfig warm, List<EniConfig> eniConfigs, Optional<String> eniConfigName,
-                              ToIntFunction<InstanceType> maxPods, Duration interval) {
+                              ToIntFunction<InstanceType> maxPods, Duration interval, Optional<NodeSetup> nodeSetup) {
     public static final String DEFAULT_POOL = "vpc";
 
     public CloudPoolConfig {
         eniConfigs = List.copyOf(eniConfigs);
+    }
+
+    /** Nothing set up on the node. */
+    public CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool, WarmPoolConfig warm,
+                           List<EniConfig> eniConfigs, Optional<String> eniConfigName,
+                           ToIntFunction<InstanceType> maxPods, Duration interval) {
+        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods, interval, Optional.empty());
     }
 }

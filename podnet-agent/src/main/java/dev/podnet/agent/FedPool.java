@@ -24,6 +24,11 @@ interface FedPool {
 
     AgentReply.PoolStatus counts(String name);
 
+    /** The route table for traffic from the allocation's addresses; empty for the main table. */
+    default Optional<Integer> routeTable(Allocation a) {
+        return Optional.empty();
+    }
+
     static FedPool of(WarmPool w) {
         return new FedPool() {
             public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
@@ -36,6 +41,13 @@ interface FedPool {
 
             public List<Allocation> gc(Set<AttachmentKey> valid) {
                 return w.gc(valid);
+            }
+
+            @Override
+            public Optional<Integer> routeTable(Allocation a) {
+                // One address per pod from EC2's pool (IPv4): its ENI decides.
+                var table = w.routeTable(a.addresses().getFirst().address());
+                return table.isPresent() ? Optional.of(table.getAsInt()) : Optional.empty();
             }
 
             public AgentReply.PoolStatus counts(String name) {

@@ -8,6 +8,8 @@ import dev.podnet.agent.AgentConfig;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
 import dev.podnet.net.InvalidInputException;
+import dev.podnet.linux.Namespaces;
+import dev.podnet.linux.NetNamespace;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -40,7 +42,11 @@ import sun.misc.Signal;
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
                 "its pool, with the same environment variables: WARM_ENI_TARGET (default 1), WARM_IP_TARGET, MINIMUM_IP_TARGET,",
                 "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENI_CONFIG_LABEL_DEF;",
-                "EC2 is reached through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY matches (curl's rules)."})
+                "EC2 is reached through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY matches (curl's rules).",
+                "The agent sets the node up as aws-node does (unless --no-node-setup): each secondary ENI (found by its MAC)",
+                "up with MTU 9001 and route table device index + 1 (subnet route, default via the subnet's gateway), and",
+                "the chain PODNET-SNAT that SNATs pod traffic leaving the VPC to the node's primary address, honouring",
+                "AWS_VPC_K8S_CNI_EXTERNALSNAT and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS; the chain goes at a clean stop."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -70,6 +76,11 @@ final class AgentCommand implements Callable<Integer> {
 
     @picocli.CommandLine.Mixin
     CloudOptions cloud = new CloudOptions();
+
+    @Option(names = "--netns", paramLabel = "NAME",
+            description = "The node's network namespace (ip netns name): ENI links and tables, SNAT and the node side "
+                    + "of pods wired for exec go there; the agent itself stays where it reaches EC2 (default: its own).")
+    String netns;
 
     @Option(names = "--cluster-pool", paramLabel = "NAME=CIDR",
             description = "A cluster-wide IPv4 pool shared by every node: the node claims /26 blocks of it in the cluster store.")
@@ -132,7 +143,24 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 specs.stream().map(AgentConfig::parsePool).toList(),
                 Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(),
-                routeTables(specs));
+                routeTables(specs), node());
+    }
+
+    /** --netns, which must exist: a typo would otherwise set up nothing anywhere and fail every pod. */
+    private NetNamespace node() {
+        if (netns == null) {
+            return NetNamespace.current();
+        }
+        NetNamespace ns;
+        try {
+            ns = NetNamespace.named(netns);
+        } catch (IllegalArgumentException e) {
+            throw new InvalidInputException("--netns: " + e.getMessage());
+        }
+        if (!ns.exists()) {
+            throw new InvalidInputException("--netns: no network namespace " + netns + " in " + Namespaces.NETNS_DIR);
+        }
+        return ns;
     }
 
     /** The {@code table=N} parts of the --pool specs, by pool name. */

@@ -1,6 +1,7 @@
 package dev.podnet.cli;
 
 import dev.podnet.agent.CloudPoolConfig;
+import dev.podnet.agent.NodeSetup;
 import dev.podnet.cloud.aws.AwsCloudNetwork;
 import dev.podnet.cloud.aws.AwsSettings;
 import dev.podnet.cloud.aws.InstanceIdentity;
@@ -43,6 +44,11 @@ final class CloudOptions {
     @Option(names = "--eniconfig", paramLabel = "NAME", description = "The ENIConfig for this node (default: the one named after its zone).")
     String eniConfigName;
 
+    @Option(names = "--node-setup", negatable = true, defaultValue = "true", fallbackValue = "true",
+            description = "Set up ENI links, route tables and SNAT in the node namespace (default); "
+                    + "--no-node-setup leaves them to something else.")
+    boolean nodeSetup = true;
+
     Optional<CloudPoolConfig> config(Map<String, String> env) {
         if (cloud == null) {
             return Optional.empty();
@@ -81,7 +87,8 @@ final class CloudOptions {
                     Optional.ofNullable(eniConfigName), type -> maxPods != null ? maxPods
                             : MaxPods.compute(type, warm.prefixMode() ? MaxPods.Mode.PREFIX : MaxPods.Mode.SECONDARY_IP,
                                     warm.customNetworking(), false, null).maxPods(),
-                    Duration.ofSeconds(5)));
+                    Duration.ofSeconds(5), nodeSetup ? Optional.of(new NodeSetup(VpcCniEnvironment.externalSnat(env),
+                            VpcCniEnvironment.excludeSnatCidrs(env))) : Optional.empty()));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }

@@ -55,7 +55,8 @@ class CloudAgentTest {
             new CommandLine(command).parseArgs("--socket", dir.resolve("agent.sock").toString(),
                     "--state-dir", dir.resolve("state").toString(), "--cloud", "aws",
                     "--ec2-endpoint", server.endpoint().toString(), "--region", DefaultWorld.REGION,
-                    "--instance-id", DefaultWorld.INSTANCE_C5_XLARGE, "--eniconfig-file", eniConfigs.toString());
+                    "--instance-id", DefaultWorld.INSTANCE_C5_XLARGE, "--eniconfig-file", eniConfigs.toString(),
+                    "--no-node-setup");
             AgentConfig config = command.settings(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
                     "AWS_SECRET_ACCESS_KEY", "secret", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true",
                     "WARM_IP_TARGET", "2"));

@@ -16,6 +16,9 @@ public interface CloudNetwork {
     /** DescribeSubnets; an empty list means every subnet. */
     List<Subnet> describeSubnets(List<String> subnetIds);
 
+    /** DescribeVpcs for one VPC: its associated address blocks; an unknown id is InvalidVpcID.NotFound. */
+    VpcCidrs describeVpc(String vpcId);
+
     /** DescribeNetworkInterfaces; every condition of the filter must hold. */
     List<NetworkInterface> describeNetworkInterfaces(EniFilter filter);
 

@@ -56,6 +56,11 @@ public final class ObservedCloudNetwork implements CloudNetwork {
     }
 
     @Override
+    public VpcCidrs describeVpc(String vpcId) {
+        return observe("DescribeVpcs", () -> delegate.describeVpc(vpcId));
+    }
+
+    @Override
     public List<NetworkInterface> describeNetworkInterfaces(EniFilter filter) {
         return observe("DescribeNetworkInterfaces", () -> delegate.describeNetworkInterfaces(filter));
     }

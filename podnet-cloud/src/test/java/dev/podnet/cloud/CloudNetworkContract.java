@@ -66,6 +66,19 @@ public abstract class CloudNetworkContract {
     }
 
     @Test
+    void describeVpcAnswersItsAssociatedBlocksPrimaryFirst() {
+        VpcCidrs vpc = net.describeVpc(VPC_ID);
+        assertThat(vpc.vpcId()).isEqualTo(VPC_ID);
+        assertThat(vpc.ipv4()).containsExactly(DefaultWorld.VPC_CIDR, DefaultWorld.VPC_SECONDARY_CIDR);
+        assertThat(vpc.ipv6()).containsExactly(DefaultWorld.VPC_IPV6_CIDR);
+    }
+
+    @Test
+    void describeVpcRefusesAnUnknownId() {
+        assertCode(Ec2Error.INVALID_VPC_ID_NOT_FOUND, () -> net.describeVpc("vpc-0fffffffffffffff0"));
+    }
+
+    @Test
     void describeSubnetsRefusesAnUnknownId() {
         assertCode(Ec2Error.INVALID_SUBNET_ID_NOT_FOUND,
                 () -> net.describeSubnets(List.of(POD_SUBNET_A, "subnet-0fffffffffffffff0")));

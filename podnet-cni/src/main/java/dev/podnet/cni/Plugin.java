@@ -15,6 +15,7 @@ import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * One run of a podnet CNI plugin: environment and stdin in, a result or a spec error on stdout. Which plugin runs
@@ -44,9 +45,17 @@ final class Plugin {
     private final PrintStream stdout;
     private final PrintStream stderr;
     private final Function<NetConf, Backend> backends;
+    /** The node side of the main plugin: the node is this process's namespace, or the one the agent serves. */
+    private final Supplier<RoutedVeth> veths;
 
     Plugin(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
            Function<NetConf, Backend> backends) {
+        this(env, stdin, stdout, stderr, backends, () -> new RoutedVeth(new ProcessExec()));
+    }
+
+    Plugin(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
+           Function<NetConf, Backend> backends, Supplier<RoutedVeth> veths) {
+        this.veths = veths;
         this.env = env;
         this.stdin = stdin;
         this.stdout = stdout;
@@ -69,7 +78,7 @@ final class Plugin {
             conf.requireIpam(TYPE);
             Backend backend = backends.apply(conf);
             if (RoutedBackend.TYPE.equals(conf.type())) {
-                backend = RoutedBackend.of(conf, backend, new RoutedVeth(new ProcessExec()));
+                backend = RoutedBackend.of(conf, backend, veths.get());
             }
             switch (cni.command()) {
                 case ADD -> {

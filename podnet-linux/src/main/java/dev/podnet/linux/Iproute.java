@@ -109,6 +109,22 @@ public final class Iproute {
                 "ip -j " + family + " route show dev " + dev, Route::from);
     }
 
+    /**
+     * The IPv4 routes of route table {@code table}, empty when it has none (read from {@code table all}: asking for
+     * a table the kernel has not created yet is an error).
+     */
+    public List<Route> tableRoutes(int table) {
+        String name = Integer.toString(table);
+        List<Route> out = new ArrayList<>();
+        for (JsonNode j : json(exec.run(ipArgv("-j", "-4", "route", "show", "table", "all"), ""),
+                "ip -j -4 route show table all")) {
+            if (j.path("table").asText("main").equals(name)) {
+                out.add(Route.from(j));
+            }
+        }
+        return out;
+    }
+
     /** The device of the IPv4 default route, if there is one: where flannel sends VXLAN traffic by default. */
     public Optional<String> defaultRouteDevice() {
         return parse(exec.run(ipArgv("-j", "-4", "route", "show", "default"), ""), "ip -j -4 route show default",

@@ -10,8 +10,8 @@ import java.util.Set;
 import java.util.TreeMap;
 
 /**
- * A pod attached the way aws-vpc-cni attaches it: a veth pair whose host end stays in this process's namespace (the
- * node's) with a host route per pod address, and whose other end is the pod's interface with the address as a
+ * A pod attached the way aws-vpc-cni attaches it: a veth pair whose host end lives in the node's namespace (this
+ * process's, or the one the agent was given with {@code --netns}) with a host route per pod address, and whose other end is the pod's interface with the address as a
  * host route (/32, /128) and a default route via a link-local gateway that is never resolved: a permanent neighbour
  * entry maps it to the host end's MAC, so no proxy ARP/NDP is needed. When the addresses belong to an ENI with its own
  * route table, policy rules send the pod's traffic out through that table, as aws-vpc-cni's do.
@@ -60,17 +60,34 @@ public final class RoutedVeth {
 
     private final Exec exec;
     private final Iproute host;
-    /** The peer end is created in the pod's namespace and sent to this process's by pid. */
-    private final long hostPid;
+    /**
+     * Where {@code ip link add ... netns TARGET} sends the host end, which is born in the pod's namespace: the node
+     * namespace's name or path, or this process's pid when the node is the namespace this process runs in.
+     */
+    private final String hostTarget;
 
+    /** The node is the namespace of process {@code hostPid}. */
     public RoutedVeth(Exec exec, long hostPid) {
         this.exec = exec;
         this.host = new Iproute(exec, NetNamespace.current());
-        this.hostPid = hostPid;
+        this.hostTarget = Long.toString(hostPid);
+    }
+
+    /** Host ends in {@code node}; {@link NetNamespace#current()} is this process's namespace. */
+    public RoutedVeth(Exec exec, NetNamespace node) {
+        this.exec = exec;
+        this.host = new Iproute(exec, node);
+        this.hostTarget = node.name().or(() -> node.path().map(Object::toString))
+                .orElseGet(() -> Long.toString(ProcessHandle.current().pid()));
     }
 
     public RoutedVeth(Exec exec) {
-        this(exec, ProcessHandle.current().pid());
+        this(exec, NetNamespace.current());
+    }
+
+    /** The node's namespace, where the host ends, their routes and the rules are. */
+    public NetNamespace node() {
+        return host.netns();
     }
 
     /** Whether the host end exists: an attachment with this key is set up already. */
@@ -98,14 +115,14 @@ public final class RoutedVeth {
         }
     }
 
-    /** The pod's side, run in its namespace; the host end is born in ours (netns PID). */
+    /** The pod's side, run in its namespace; the host end is sent to the node's (netns NAME, PATH or PID). */
     IpBatch podBatch(Spec s) {
         IpBatch b = IpBatch.ip(s.pod());
         List<String> link = new ArrayList<>(List.of("link", "add", s.ifName()));
         s.mtu().ifPresent(m -> link.addAll(List.of("mtu", Integer.toString(m))));
         link.addAll(List.of("type", "veth", "peer", "name", s.hostVeth()));
         s.mtu().ifPresent(m -> link.addAll(List.of("mtu", Integer.toString(m))));
-        link.addAll(List.of("address", s.hostMac(), "netns", Long.toString(hostPid)));
+        link.addAll(List.of("address", s.hostMac(), "netns", hostTarget));
         b.add(link.toArray(String[]::new));
         b.add("link", "set", s.ifName(), "up");
         for (String a : s.v4()) {

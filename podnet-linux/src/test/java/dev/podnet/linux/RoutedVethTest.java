@@ -44,6 +44,14 @@ class RoutedVethTest {
     }
 
     @Test
+    void aNamedNodeNamespaceGetsTheHostEndAndItsRoutesAndRules() {
+        RoutedVeth veth = new RoutedVeth(new RecordingExec(), NetNamespace.named("node-a"));
+        assertThat(veth.podBatch(DUAL).lines().getFirst()).endsWith(" netns node-a");
+        assertThat(veth.hostBatch(DUAL).argv()).containsExactly("ip", "-n", "node-a", "-batch", "-");
+        assertThat(veth.node()).isEqualTo(NetNamespace.named("node-a"));
+    }
+
+    @Test
     void aFailedAddRemovesTheHostEndItMadeAndRethrows() {
         RecordingExec exec = new RecordingExec().answer(0, "", "")
                 .answer(2, "", "Error: Nexthop has invalid gateway.\nCommand failed -:3");

@@ -10,6 +10,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.function.Predicate;
 
 /**
@@ -33,11 +34,20 @@ public record NodeSupply(List<Eni> enis) {
     /**
      * @param forPods  false for the primary ENI under custom networking: its addresses are the node's own
      * @param attached false while EC2 still reports the attachment as "attaching": counted, not yet handed out
+     * @param mac      how the node finds the ENI's link (EC2 does not promise the name)
      */
-    public record Eni(String id, int deviceIndex, String attachmentId, String subnetId, boolean primary,
+    public record Eni(String id, int deviceIndex, String attachmentId, String subnetId, String mac, boolean primary,
                       boolean forPods, boolean attached, List<Slot> slots) {
         public Eni {
             slots = List.copyOf(slots);
+        }
+
+        /**
+         * The node's route table for traffic from this ENI's addresses: empty for the primary (the main table), else
+         * device index + 1, aws-vpc-cni's numbering, so rules and tables left by either agent mean the same.
+         */
+        public OptionalInt routeTable() {
+            return primary ? OptionalInt.empty() : OptionalInt.of(deviceIndex + 1);
         }
     }
 
@@ -59,7 +69,7 @@ public record NodeSupply(List<Eni> enis) {
                     .withoutPrefixLength()))));
             ni.ipv4Prefixes().forEach(p -> slots.add(new Slot(ni.id(), p, expand(p))));
             enis.add(new Eni(ni.id(), attachment.get().deviceIndex(), attachment.get().attachmentId(), ni.subnetId(),
-                    primary, !(primary && customNetworking), attachment.get().status().equals("attached"), slots));
+                    ni.macAddress(), primary, !(primary && customNetworking), attachment.get().status().equals("attached"), slots));
         }
         enis.sort(Comparator.comparingInt(Eni::deviceIndex));
         return new NodeSupply(enis);
@@ -88,7 +98,12 @@ public record NodeSupply(List<Eni> enis) {
 
     /** Addresses pods may be given now, in ENI and slot order. */
     public List<IPAddress> podAddresses() {
-        return enis.stream().filter(e -> e.forPods() && e.attached()).flatMap(e -> e.slots().stream())
+        return podAddresses(e -> true);
+    }
+
+    /** The pod addresses of the ENIs the node has set up ({@link NodeInterfaces#sync}). */
+    public List<IPAddress> podAddresses(Predicate<Eni> ready) {
+        return enis.stream().filter(e -> e.forPods() && e.attached() && ready.test(e)).flatMap(e -> e.slots().stream())
                 .flatMap(s -> s.addresses().stream()).toList();
     }
 

@@ -19,6 +19,8 @@ public final class VpcCniEnvironment {
     public static final String CUSTOM_NETWORK_CFG = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
     public static final String ENI_CONFIG_LABEL_DEF = "ENI_CONFIG_LABEL_DEF";
     public static final String DEFAULT_ENI_CONFIG_LABEL = "topology.kubernetes.io/zone";
+    public static final String EXTERNAL_SNAT = "AWS_VPC_K8S_CNI_EXTERNALSNAT";
+    public static final String EXCLUDE_SNAT_CIDRS = "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS";
 
     private VpcCniEnvironment() {
     }
@@ -33,6 +35,17 @@ public final class VpcCniEnvironment {
         integer(env, WARM_PREFIX_TARGET).ifPresent(b::warmPrefixTarget);
         integer(env, MAX_ENI).ifPresent(b::maxEni);
         return b.build();
+    }
+
+    /** Whether something outside the node (a NAT gateway) translates pod traffic, so the node must not. */
+    public static boolean externalSnat(Map<String, String> env) {
+        return flag(env, EXTERNAL_SNAT);
+    }
+
+    /** The comma-separated blocks pods reach with their own address besides the VPC's; blanks are skipped. */
+    public static java.util.List<String> excludeSnatCidrs(Map<String, String> env) {
+        return java.util.Arrays.stream(env.getOrDefault(EXCLUDE_SNAT_CIDRS, "").split(",")).map(String::strip)
+                .filter(c -> !c.isEmpty()).toList();
     }
 
     /** The node label whose value names the ENIConfig; the zone label unless ENI_CONFIG_LABEL_DEF says otherwise. */

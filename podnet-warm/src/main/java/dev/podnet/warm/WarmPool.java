@@ -50,10 +50,13 @@ public final class WarmPool {
     private final WarmPoolPlanner planner;
     private final NodeLimits limits;
     private final PoolExecutor executor;
+    private final NodeInterfaces interfaces;
     /** Addresses EC2 assigns to this node that no pod holds, oldest released first; guarded by itself. */
     private final LinkedHashSet<IPAddress> free = new LinkedHashSet<>();
     private final AtomicLong cloudFailures = new AtomicLong();
     private volatile NodeSupply supply = new NodeSupply(List.of());
+    /** The addresses of {@link #supply} on ENIs the node has set up: those that may be free. */
+    private volatile Set<IPAddress> usable = Set.of();
     /** The pod addresses of {@link #supply}, looked up on every DEL. */
     private volatile Map<IPAddress, NodeSupply.Slot> slotIndex = Map.of();
     private volatile String lastFailure = "";
@@ -63,6 +66,13 @@ public final class WarmPool {
 
     public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
                     NodeLimits limits, Path stateDir, RandomGenerator random) {
+        this(cloud, ipam, pool, node, config, limits, stateDir, random, NodeInterfaces.NONE);
+    }
+
+    /** @param interfaces sets the node up for each ENI; only the addresses of ENIs it reports ready reach pods */
+    public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
+                    NodeLimits limits, Path stateDir, RandomGenerator random, NodeInterfaces interfaces) {
+        this.interfaces = interfaces;
         this.cloud = cloud;
         this.ipam = ipam;
         this.pool = pool;
@@ -301,15 +311,19 @@ public final class WarmPool {
         }
     }
 
-    /** Re-reads the node's ENIs from EC2 and brings the free list in line: new addresses join, vanished ones leave. */
+    /**
+     * Re-reads the node's ENIs from EC2, lets the node set up (or tear down) their links and tables, and brings the
+     * free list in line: addresses of ENIs set up join, vanished ones leave.
+     */
     private void refresh() {
         NodeSupply fresh = readSupply();
-        Set<IPAddress> usable = new LinkedHashSet<>(fresh.podAddresses());
+        Set<String> ready = interfaces.sync(fresh);
+        Set<IPAddress> now = new LinkedHashSet<>(fresh.podAddresses(e -> ready.contains(e.id())));
         List<IPAddress> joining = new ArrayList<>();
         synchronized (free) {
-            Set<IPAddress> before = new LinkedHashSet<>(supply.podAddresses());
-            free.retainAll(usable);
-            for (IPAddress a : usable) {
+            Set<IPAddress> before = usable;
+            free.retainAll(now);
+            for (IPAddress a : now) {
                 if (!before.contains(a)) {
                     joining.add(a);
                 }
@@ -318,6 +332,7 @@ public final class WarmPool {
         List<IPAddress> unused = joining.stream().filter(a -> !(ipam.use(a) instanceof AddressUse.Held)).toList();
         slotIndex = fresh.slotIndex();
         supply = fresh;
+        usable = now;
         giveBack(unused);
     }
 
@@ -376,6 +391,15 @@ public final class WarmPool {
             return Math.max(config.warmIpTarget(), 1);
         }
         return config.prefixMode() ? config.warmPrefixTarget() * WarmPoolConfig.ADDRESSES_PER_PREFIX : 1;
+    }
+
+    /** The route table for traffic from {@code address}: its ENI's (empty: the primary's, the main table). */
+    public java.util.OptionalInt routeTable(IPAddress address) {
+        NodeSupply.Slot slot = slotIndex.get(address);
+        if (slot == null) {
+            return java.util.OptionalInt.empty();
+        }
+        return supply.eni(slot.eniId()).map(NodeSupply.Eni::routeTable).orElse(java.util.OptionalInt.empty());
     }
 
     public NodeSupply supply() {

@@ -8,6 +8,7 @@ import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.Subnet;
+import dev.podnet.cloud.VpcCidrs;
 import java.net.URI;
 import java.util.Comparator;
 import java.util.List;
@@ -83,6 +84,16 @@ public final class AwsCloudNetwork implements CloudNetwork, AutoCloseable {
         return call(() -> ec2.describeSubnetsPaginator(r -> r.subnetIds(subnetIds)).subnets().stream()
                 .map(Ec2Mapper::subnet)
                 .toList());
+    }
+
+    @Override
+    public VpcCidrs describeVpc(String vpcId) {
+        return call(() -> ec2.describeVpcs(r -> r.vpcIds(vpcId)).vpcs().stream()
+                .filter(v -> vpcId.equals(v.vpcId()))
+                .findFirst()
+                .map(Ec2Mapper::vpc)
+                .orElseThrow(() -> new CloudException(Ec2Error.INVALID_VPC_ID_NOT_FOUND,
+                        "The vpc ID '" + vpcId + "' does not exist")));
     }
 
     /** Pages through NextToken; MaxResults is not sent because EC2 refuses it together with NetworkInterfaceIds. */

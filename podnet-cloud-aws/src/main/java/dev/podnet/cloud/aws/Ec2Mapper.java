@@ -46,6 +46,22 @@ final class Ec2Mapper {
         return new Instance(i.instanceId(), i.instanceTypeAsString(), i.vpcId(), i.subnetId(), az, enis);
     }
 
+    /** Only blocks in state "associated" (no state at all counts as associated, as for subnets). */
+    static dev.podnet.cloud.VpcCidrs vpc(software.amazon.awssdk.services.ec2.model.Vpc v) {
+        List<String> ipv4 = v.cidrBlockAssociationSet().stream()
+                .filter(a -> a.cidrBlockState() == null || a.cidrBlockState().state() == null
+                        || a.cidrBlockState().stateAsString().equals("associated"))
+                .map(software.amazon.awssdk.services.ec2.model.VpcCidrBlockAssociation::cidrBlock).toList();
+        if (ipv4.isEmpty() && v.cidrBlock() != null) {
+            ipv4 = List.of(v.cidrBlock());
+        }
+        List<String> ipv6 = v.ipv6CidrBlockAssociationSet().stream()
+                .filter(a -> a.ipv6CidrBlockState() == null || a.ipv6CidrBlockState().state() == null
+                        || a.ipv6CidrBlockState().stateAsString().equals("associated"))
+                .map(software.amazon.awssdk.services.ec2.model.VpcIpv6CidrBlockAssociation::ipv6CidrBlock).toList();
+        return new dev.podnet.cloud.VpcCidrs(v.vpcId(), ipv4, ipv6);
+    }
+
     static Subnet subnet(software.amazon.awssdk.services.ec2.model.Subnet s) {
         Optional<String> ipv6 = s.ipv6CidrBlockAssociationSet().stream()
                 .filter(Ec2Mapper::associated)

@@ -8,6 +8,7 @@ import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.Instance;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.Subnet;
+import dev.podnet.cloud.VpcCidrs;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -90,6 +91,13 @@ public final class VpcEmulator implements CloudNetwork {
     public List<Vpc> describeVpcs(List<String> vpcIds) {
         List<String> ids = copy(vpcIds);
         return call(Actions.DESCRIBE_VPCS, () -> topology.describeVpcs(ids));
+    }
+
+    @Override
+    public VpcCidrs describeVpc(String vpcId) {
+        Vpc vpc = describeVpcs(List.of(vpcId)).getFirst();
+        return new VpcCidrs(vpc.id(), vpc.cidrBlocks().stream().filter(c -> c.state().equals("associated"))
+                .map(VpcResources.CidrAssociation::cidrBlock).toList(), vpc.ipv6CidrBlock().stream().toList());
     }
 
     /** AssociateVpcCidrBlock of an IPv4 block, under AWS's secondary-block rules. */

@@ -92,8 +92,8 @@ public final class Fabric implements AutoCloseable {
         changes.router().run(exec);
         changes.instanceBatches().values().forEach(b -> b.run(exec));
         Iptables iptables = new Iptables(exec, NetNamespace.named(names.router()));
-        changes.ipv4Filter().ifPresent(r -> iptables.restore(Iptables.Family.IPV4, r));
-        changes.ipv6Filter().ifPresent(r -> iptables.restore(Iptables.Family.IPV6, r));
+        changes.ipv4Filter().ifPresent(r -> iptables.replaceTables(Iptables.Family.IPV4, r));
+        changes.ipv6Filter().ifPresent(r -> iptables.replaceTables(Iptables.Family.IPV6, r));
         for (String instance : changes.deleteInstances()) {
             namespaces.delete(names.instance(instance));
         }
