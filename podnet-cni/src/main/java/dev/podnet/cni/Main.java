@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * The full {@code podnet-ipam} plugin, run when the native executable cannot hand the call to an agent: no agent
@@ -31,7 +32,7 @@ public final class Main {
         Runtime.getRuntime().halt(status); // everything is flushed and on disk: no shutdown hooks to run
     }
 
-    static java.util.function.Function<NetConf, Backend> backends(String lost) {
+    static Function<NetConf, Backend> backends(String lost) {
         return conf -> {
             String socket = conf.ipam().agentSocket();
             if (socket == null) {
