@@ -26,7 +26,7 @@ final class RangeState {
     private final long startV4;
     private final OffsetBitmap taken;
     private final OffsetOwners owners;
-    /** Sorted, searched on every release: a boxed set cost an allocation and a hash lookup each time. */
+    /** Sorted; only looked up for addresses asked for by name (the search skips them through the bitmap). */
     private final long[] reserved;
     private final Optional<IPAddress> gateway;
     long used;
@@ -117,8 +117,9 @@ final class RangeState {
         }
     }
 
+    /** Never reaches a reserved offset: those are set from the start, so {@link #take} refuses them. */
     void free(long offset) {
-        if (isReserved(offset) || !taken.clear(offset)) {
+        if (!taken.clear(offset)) {
             throw new IllegalStateException(addressAt(offset) + " was not taken");
         }
     }
