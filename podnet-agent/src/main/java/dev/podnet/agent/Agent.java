@@ -46,9 +46,10 @@ public final class Agent implements AutoCloseable {
         try {
             if (cloud.isPresent()) {
                 Exec exec = new ProcessExec();
-                cloud.get().snat(config.node(), exec).ifPresent(servers::add);
+                Optional<SnatSetup> snat = cloud.get().snat(config.node(), exec);
+                snat.ifPresent(servers::add);
                 WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec));
-                fed.put(pool.pool(), FedPool.of(pool));
+                fed.put(pool.pool(), FedPool.of(pool, snat.map(SnatSetup::ruleScope).orElse(List.of())));
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();
                     return List.of(new AgentMetrics.WarmCounts(pool.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(),
