@@ -44,7 +44,8 @@ public final class Agent implements AutoCloseable {
         config.cluster().ifPresent(c -> pools.add(c.pool().enginePool()));
         ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
         try {
-            if (cloud.isPresent()) {
+            // IPv6 only: the engine serves the primary ENI's /80 itself, with no warm pool and no ENI to set up.
+            if (cloud.isPresent() && cloud.get().fedFromEc2()) {
                 Exec exec = new ProcessExec();
                 Optional<SnatSetup> snat = cloud.get().snat(config.node(), exec);
                 snat.ifPresent(servers::add);
