@@ -44,11 +44,13 @@ public final class Agent implements AutoCloseable {
         config.cluster().ifPresent(c -> pools.add(c.pool().enginePool()));
         ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
         try {
-            if (cloud.isPresent()) {
+            // IPv6 only: the engine serves the primary ENI's /80 itself, with no warm pool and no ENI to set up.
+            if (cloud.isPresent() && cloud.get().fedFromEc2()) {
                 Exec exec = new ProcessExec();
-                cloud.get().snat(config.node(), exec).ifPresent(servers::add);
+                Optional<SnatSetup> snat = cloud.get().snat(config.node(), exec);
+                snat.ifPresent(servers::add);
                 WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec));
-                fed.put(pool.pool(), FedPool.of(pool));
+                fed.put(pool.pool(), FedPool.of(pool, snat.map(SnatSetup::ruleScope).orElse(List.of())));
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();
                     return List.of(new AgentMetrics.WarmCounts(pool.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(),

@@ -166,12 +166,13 @@ public final class AgentService {
 
     /**
      * An attachment's addresses, with their route table for the main plugin's rules: a fed pool's is the table of
-     * the ENI holding the address, a fixed pool's its {@code table=N}.
+     * the ENI holding the address (scoped to the VPC's blocks when the node SNATs), a fixed pool's its {@code table=N}.
      */
     private AgentReply.Success held(Allocation a) {
         FedPool f = fed.get(a.pool());
         Integer table = f != null ? f.routeTable(a).orElse(null) : routeTables.get(a.pool());
-        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), table);
+        List<String> scope = f != null && table != null ? f.routeScope() : List.of();
+        return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), table, scope);
     }
 
     private AgentReply status() {

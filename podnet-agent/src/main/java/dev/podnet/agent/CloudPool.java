@@ -2,6 +2,7 @@ package dev.podnet.agent;
 
 import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.cloud.Instance;
+import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.Subnet;
 import dev.podnet.ipam.IpRange;
 import dev.podnet.ipam.Ipam;
@@ -21,6 +22,7 @@ import dev.podnet.warm.WarmPool;
 import dev.podnet.warm.WarmPoolLoop;
 import java.nio.file.Path;
 import java.security.SecureRandom;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
@@ -75,14 +77,47 @@ final class CloudPool {
                         + ": an ENI can only attach in its own zone");
             }
         }
-        Pool pool = Pool.of(config.pool(), subnets.stream().map(s -> IpRange.of(s.cidrBlock())).toArray(IpRange[]::new));
+        List<IpRange> ranges = new ArrayList<>();
+        if (config.families().ipv4()) {
+            subnets.forEach(s -> ranges.add(IpRange.of(s.cidrBlock())));
+        }
+        if (config.families().ipv6()) {
+            ranges.add(IpRange.of(ipv6Prefix(cloud, instance)));
+        }
+        Pool pool = Pool.of(config.pool(), ranges.toArray(IpRange[]::new));
         NodeLimits limits = NodeLimits.of(type, config.warm(), config.maxPods().applyAsInt(type));
         return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfig), limits, pool,
                 instance);
     }
 
+    /**
+     * The /80 pods' IPv6 addresses come from, as the VPC CNI's IPv6 mode has it: the one on the primary ENI (a
+     * restarted agent adopts it), or a new one assigned now. Before the engine opens, because it is the pool's range.
+     */
+    private static String ipv6Prefix(CloudNetwork cloud, Instance instance) {
+        NetworkInterface primary = primaryEni(instance);
+        if (!primary.ipv6Prefixes().isEmpty()) {
+            return primary.ipv6Prefixes().getFirst();
+        }
+        return cloud.assignIpv6Prefixes(primary.id(), 1).getFirst();
+    }
+
+    private static NetworkInterface primaryEni(Instance instance) {
+        return instance.networkInterfaces().stream()
+                .filter(n -> n.attachment().map(a -> a.deviceIndex() == 0).orElse(false)).findFirst()
+                .orElseThrow(() -> new InvalidInputException("EC2 reports no primary ENI on " + instance.id()));
+    }
+
     Pool pool() {
         return pool;
+    }
+
+    /**
+     * Whether the pool's IPv4 addresses come from EC2 through the warm pool; without IPv4 (the VPC CNI's IPv6 mode)
+     * the engine serves the /80 alone and no ENI beyond the primary is needed.
+     */
+    boolean fedFromEc2() {
+        return config.families().ipv4();
     }
 
     /**
@@ -91,10 +126,7 @@ final class CloudPool {
      */
     Optional<SnatSetup> snat(NetNamespace nodeNs, Exec exec) {
         return config.nodeSetup().map(setup -> {
-            String primary = instance.networkInterfaces().stream()
-                    .filter(n -> n.attachment().map(a -> a.deviceIndex() == 0).orElse(false)).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("EC2 reports no primary ENI on " + instance.id()))
-                    .primaryIpv4();
+            String primary = primaryEni(instance).primaryIpv4();
             return SnatSetup.start(new Iptables(exec, nodeNs), setup, primary, cloud.describeVpc(instance.vpcId()).ipv4());
         });
     }

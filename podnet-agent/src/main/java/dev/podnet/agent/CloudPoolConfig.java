@@ -4,6 +4,7 @@ import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.net.InstanceType;
 import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.PodFamilies;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -20,10 +21,13 @@ import java.util.function.ToIntFunction;
  * @param interval      how often a steady pool is checked against EC2
  * @param nodeSetup     the ENI links, tables and SNAT the agent sets up in the node namespace; empty when something
  *                      else does (tests that run without a node namespace)
+ * @param families      ENABLE_IPv4, ENABLE_IPv6: IPv4 addresses from the warm pool, IPv6 ones from a /80 on the
+ *                      primary ENI, or both
  */
 public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool,
                               WarmPoolConfig warm, List<EniConfig> eniConfigs, Optional<String> eniConfigName,
-                              ToIntFunction<InstanceType> maxPods, Duration interval, Optional<NodeSetup> nodeSetup) {
+                              ToIntFunction<InstanceType> maxPods, Duration interval, Optional<NodeSetup> nodeSetup,
+                              PodFamilies families) {
     public static final String DEFAULT_POOL = "vpc";
 
     public CloudPoolConfig {
@@ -34,6 +38,13 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
     public CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool, WarmPoolConfig warm,
                            List<EniConfig> eniConfigs, Optional<String> eniConfigName,
                            ToIntFunction<InstanceType> maxPods, Duration interval) {
-        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods, interval, Optional.empty());
+        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods, interval, Optional.empty(),
+                PodFamilies.IPV4);
+    }
+
+    /** The same configuration for other families. */
+    public CloudPoolConfig with(PodFamilies other) {
+        return new CloudPoolConfig(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods,
+                interval, nodeSetup, other);
     }
 }

@@ -29,7 +29,14 @@ interface FedPool {
         return Optional.empty();
     }
 
-    static FedPool of(WarmPool w) {
+    /** The destinations {@link #routeTable} is for (the VPC's blocks when the node SNATs); empty for all. */
+    default List<String> routeScope() {
+        return List.of();
+    }
+
+    /** @param routeScope the destinations of the ENI tables' rules, see {@link SnatSetup#ruleScope()} */
+    static FedPool of(WarmPool w, List<String> routeScope) {
+        List<String> scope = List.copyOf(routeScope);
         return new FedPool() {
             public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
                 return w.allocate(key, requested);
@@ -48,6 +55,11 @@ interface FedPool {
                 // One address per pod from EC2's pool (IPv4): its ENI decides.
                 var table = w.routeTable(a.addresses().getFirst().address());
                 return table.isPresent() ? Optional.of(table.getAsInt()) : Optional.empty();
+            }
+
+            @Override
+            public List<String> routeScope() {
+                return scope;
             }
 
             public AgentReply.PoolStatus counts(String name) {

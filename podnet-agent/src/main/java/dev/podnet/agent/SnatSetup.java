@@ -12,10 +12,12 @@ import java.util.List;
 final class SnatSetup implements AutoCloseable {
     private final Iptables iptables;
     private final String chain;
+    private final List<String> ruleScope;
 
-    private SnatSetup(Iptables iptables, String chain) {
+    private SnatSetup(Iptables iptables, String chain, List<String> ruleScope) {
         this.iptables = iptables;
         this.chain = chain;
+        this.ruleScope = List.copyOf(ruleScope);
     }
 
     /**
@@ -30,7 +32,16 @@ final class SnatSetup implements AutoCloseable {
             iptables.change(new SnatRules(SnatRules.CHAIN, primaryAddress, vpcCidrs, setup.excludeSnatCidrs())
                     .install(save));
         }
-        return new SnatSetup(iptables, SnatRules.CHAIN);
+        return new SnatSetup(iptables, SnatRules.CHAIN, setup.externalSnat() ? List.of() : vpcCidrs);
+    }
+
+    /**
+     * The destinations a secondary ENI's table is for: with SNAT, the VPC's blocks only, so a pod's traffic off the
+     * VPC takes the main table and leaves SNATed from the primary ENI (through ethN with the primary's source EC2
+     * would drop it); without (a NAT gateway translates), none, so the ENI's table takes all the pod's traffic.
+     */
+    List<String> ruleScope() {
+        return ruleScope;
     }
 
     @Override

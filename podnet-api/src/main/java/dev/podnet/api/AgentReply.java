@@ -17,12 +17,29 @@ public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failur
      * @param result     for add and check, the attachment's addresses with their gateways and routes; null otherwise
      * @param routeTable for add and check, the node's route table for traffic from these addresses (the table of the
      *                   ENI that holds them, for the main plugin's policy rules); null for the main table
+     * @param vpcCidrs   the destinations the route table is for, when the node SNATs traffic leaving the VPC: the
+     *                   plugin then scopes its rule to each (aws-vpc-cni's {@code from POD to CIDR lookup T}), so
+     *                   traffic off the VPC takes the main table and leaves SNATed from the primary ENI; empty for
+     *                   one rule for every destination
      */
-    record Success(CniResult result, Integer routeTable) implements AgentReply {
+    record Success(CniResult result, Integer routeTable, List<String> vpcCidrs) implements AgentReply {
         public Success {
             if (routeTable != null && (routeTable < 1 || routeTable > 0x7fffffff)) {
                 throw new IllegalArgumentException("a route table is 1..2^31-1, got " + routeTable);
             }
+            vpcCidrs = vpcCidrs == null ? List.of() : List.copyOf(vpcCidrs);
+            if (!vpcCidrs.isEmpty() && routeTable == null) {
+                throw new IllegalArgumentException("VPC CIDRs scope a route table's rule; there is no route table");
+            }
+            for (String cidr : vpcCidrs) {
+                if (IpText.parsePrefixed(cidr) == null) {
+                    throw new IllegalArgumentException("not a CIDR: " + cidr);
+                }
+            }
+        }
+
+        public Success(CniResult result, Integer routeTable) {
+            this(result, routeTable, List.of());
         }
 
         public Success(CniResult result) {

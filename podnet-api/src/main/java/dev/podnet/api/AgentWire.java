@@ -84,6 +84,7 @@ public final class AgentWire {
                 if (success.routeTable() != null) {
                     out.number("routeTable", success.routeTable());
                 }
+                out.stringsIfPresent("vpcCidrs", success.vpcCidrs());
             } else if (reply instanceof AgentReply.Failure failure) {
                 out.field("error");
                 out.startObject();
@@ -165,6 +166,7 @@ public final class AgentWire {
             AgentReply.Status status = null;
             AgentReply.Exec exec = null;
             Integer routeTable = null;
+            List<String> vpcCidrs = List.of();
             for (String field = in.nextField(); field != null; field = in.nextField()) {
                 switch (field) {
                     case "ok" -> ok = in.bool();
@@ -173,6 +175,7 @@ public final class AgentWire {
                     case "error" -> failure = in.objectOrNull("an object") ? readFailure(in) : null;
                     case "status" -> status = in.objectOrNull("an object") ? AgentStatusCodec.read(in) : null;
                     case "routeTable" -> routeTable = in.integer();
+                    case "vpcCidrs" -> vpcCidrs = in.strings();
                     default -> in.skip();
                 }
             }
@@ -193,7 +196,17 @@ public final class AgentWire {
                 throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY,
                         "routeTable must be positive and come with a result, got " + routeTable);
             }
-            return exec != null ? exec : status != null ? status : new AgentReply.Success(result, routeTable);
+            if (!vpcCidrs.isEmpty() && routeTable == null) {
+                throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY, "vpcCidrs must come with a routeTable");
+            }
+            if (exec != null || status != null) {
+                return exec != null ? exec : status;
+            }
+            try {
+                return new AgentReply.Success(result, routeTable, vpcCidrs);
+            } catch (IllegalArgumentException e) {
+                throw new CniException(CniException.DECODING_FAILURE, BAD_REPLY, e.getMessage());
+            }
         }
     }
 

@@ -43,6 +43,7 @@ class AgentWireTest {
         return Stream.of(
                 new AgentReply.Success(allocated),
                 new AgentReply.Success(allocated, 7),
+                new AgentReply.Success(allocated, 2, List.of("10.0.0.0/16", "100.64.0.0/16")),
                 new AgentReply.Success(null),
                 new AgentReply.Failure(CniException.TRY_AGAIN_LATER, "cluster store unavailable", "etcd: context deadline exceeded"),
                 AgentReply.Failure.of(new CniException(CniException.UNKNOWN_CONTAINER, "no such attachment")),
@@ -85,6 +86,19 @@ class AgentWireTest {
         assertThat(text(AgentWire.encode(new AgentReply.Success(null)))).isEqualTo("{\"ok\":true}\n");
         assertThat(text(AgentWire.encode(new AgentReply.Status(List.of(new AgentReply.PoolStatus("p", 4, 1, 2, 1)), List.of()))))
                 .isEqualTo("{\"ok\":true,\"status\":{\"pools\":[{\"name\":\"p\",\"total\":4,\"used\":1,\"free\":2,\"quarantined\":1}],\"allocations\":[]}}\n");
+    }
+
+    @Test
+    void theVpcCidrsThatScopeARouteTableFollowItOnlyWhenThereAreAny() {
+        CniResult one = CniResult.ofIps(CniVersion.CURRENT, List.of(CniResult.IpConfig.of("10.0.0.7/32", null)), List.of());
+        assertThat(text(AgentWire.encode(new AgentReply.Success(one, 2, List.of("10.0.0.0/16", "100.64.0.0/16")))))
+                .endsWith(",\"routeTable\":2,\"vpcCidrs\":[\"10.0.0.0/16\",\"100.64.0.0/16\"]}\n");
+        assertThat(text(AgentWire.encode(new AgentReply.Success(one, 2)))).endsWith(",\"routeTable\":2}\n");
+        String result = "\"result\":{\"cniVersion\":\"1.1.0\",\"ips\":[{\"address\":\"10.0.0.7/32\"}]}";
+        assertCode(() -> AgentWire.decodeReply(bytes("{\"ok\":true," + result + ",\"vpcCidrs\":[\"10.0.0.0/16\"]}")),
+                CniException.DECODING_FAILURE);
+        assertCode(() -> AgentWire.decodeReply(bytes("{\"ok\":true," + result + ",\"routeTable\":2,\"vpcCidrs\":[\"10.0.0.0\"]}")),
+                CniException.DECODING_FAILURE);
     }
 
     @Test

@@ -88,7 +88,7 @@ final class CloudOptions {
                             : MaxPods.compute(type, warm.prefixMode() ? MaxPods.Mode.PREFIX : MaxPods.Mode.SECONDARY_IP,
                                     warm.customNetworking(), false, null).maxPods(),
                     Duration.ofSeconds(5), nodeSetup ? Optional.of(new NodeSetup(VpcCniEnvironment.externalSnat(env),
-                            VpcCniEnvironment.excludeSnatCidrs(env))) : Optional.empty()));
+                            VpcCniEnvironment.excludeSnatCidrs(env))) : Optional.empty(), VpcCniEnvironment.families(env)));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }

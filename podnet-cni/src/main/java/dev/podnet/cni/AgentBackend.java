@@ -56,8 +56,7 @@ final class AgentBackend implements Backend {
         AgentRequest request = AgentRequest.add(env.containerId(), env.ifName(), env.netns(), conf.ipam().pool(),
                 conf.requestedIps(), env.args());
         return switch (ask(request, CniException.TRY_AGAIN_LATER)) {
-            case AgentReply.Success s when s.result() != null -> new Held(withConfiguredRoutes(s.result(), conf),
-                    s.routeTable());
+            case AgentReply.Success s when s.result() != null -> Held.of(s, withConfiguredRoutes(s.result(), conf));
             case AgentReply.Failure f -> throw f.toException();
             default -> throw new CniException(CniException.INTERNAL, "the podnet agent answered ADD without a result", "");
         };
@@ -84,7 +83,7 @@ final class AgentBackend implements Backend {
         AgentReply reply = askCheck(env, conf);
         if (reply instanceof AgentReply.Success s && s.result() != null) {
             Checks.sameAddresses(conf.prevResult(), s.result());
-            return new Held(s.result(), s.routeTable());
+            return Held.of(s, s.result());
         }
         expectSuccess(reply);
         return new Held(null, null); // an agent that checks without telling what it holds
@@ -98,7 +97,7 @@ final class AgentBackend implements Backend {
         }
         expectSuccess(reply);
         return reply instanceof AgentReply.Success s && s.result() != null
-                ? Optional.of(new Held(s.result(), s.routeTable())) : Optional.empty();
+                ? Optional.of(Held.of(s, s.result())) : Optional.empty();
     }
 
     private AgentReply askCheck(CniEnv env, NetConf conf) {

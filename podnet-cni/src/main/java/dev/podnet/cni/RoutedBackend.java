@@ -65,9 +65,9 @@ final class RoutedBackend implements Backend {
         Held held = addresses.add(env, conf);
         try {
             List<String> hosts = RoutedResult.hosts(held.result());
-            RoutedVeth.Attached ends = veth.add(spec(env, pod, names, hosts, held.routeTable()));
+            RoutedVeth.Attached ends = veth.add(spec(env, pod, names, hosts, held));
             return new Held(RoutedResult.of(conf.cniVersion(), names, env.ifName(), env.netns(),
-                    mtu.isPresent() ? mtu.getAsInt() : null, ends, hosts, conf.dns()), held.routeTable());
+                    mtu.isPresent() ? mtu.getAsInt() : null, ends, hosts, conf.dns()), held.routeTable(), held.vpcCidrs());
         } catch (LinuxException | IllegalArgumentException e) {
             CniException failure = kernelFailure("ADD", names, e);
             try {
@@ -112,7 +112,7 @@ final class RoutedBackend implements Backend {
         List<String> hosts = RoutedResult.hosts(conf.prevResult());
         List<String> problems;
         try {
-            problems = veth.problems(spec(env, pod, names, hosts, held.routeTable()));
+            problems = veth.problems(spec(env, pod, names, hosts, held));
         } catch (LinuxException e) {
             throw kernelFailure("CHECK", names, e);
         }
@@ -152,9 +152,10 @@ final class RoutedBackend implements Backend {
         addresses.status(conf);
     }
 
-    private RoutedVeth.Spec spec(CniEnv env, NetNamespace pod, RoutedNames names, List<String> hosts, Integer table) {
+    private RoutedVeth.Spec spec(CniEnv env, NetNamespace pod, RoutedNames names, List<String> hosts, Held held) {
+        Integer table = held.routeTable();
         return new RoutedVeth.Spec(pod, env.ifName(), names.hostVeth(), names.hostMac(), names.alias(), mtu, hosts,
-                table == null ? OptionalInt.empty() : OptionalInt.of(table));
+                table == null ? OptionalInt.empty() : OptionalInt.of(table), held.vpcCidrs());
     }
 
     /** CNI_NETNS for ADD: it must name a namespace that exists (code 4 otherwise, before any address is taken). */

@@ -1,6 +1,7 @@
 package dev.podnet.linux;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -35,14 +36,29 @@ public final class RoutedVeth {
      * @param alias     written as the host end's ifalias, so {@link #owned} can find the link again
      * @param addresses the pod's addresses without prefix length, of either family
      * @param table     the route table for traffic from the pod; empty means the main table and no rules
+     * @param scope     the destinations (CIDRs) the table is for, one rule each, as aws-vpc-cni scopes its rule to the
+     *                  VPC's blocks when the node SNATs: traffic elsewhere takes the main table and leaves from the
+     *                  primary ENI. An address whose family has none gets one rule for every destination.
      */
     public record Spec(NetNamespace pod, String ifName, String hostVeth, String hostMac, String alias,
-                       OptionalInt mtu, List<String> addresses, OptionalInt table) {
+                       OptionalInt mtu, List<String> addresses, OptionalInt table, List<String> scope) {
         public Spec {
             addresses = List.copyOf(addresses);
             if (addresses.isEmpty()) {
                 throw new IllegalArgumentException("a pod needs an address");
             }
+            scope = List.copyOf(scope);
+        }
+
+        public Spec(NetNamespace pod, String ifName, String hostVeth, String hostMac, String alias, OptionalInt mtu,
+                    List<String> addresses, OptionalInt table) {
+            this(pod, ifName, hostVeth, hostMac, alias, mtu, addresses, table, List.of());
+        }
+
+        /** The destinations of {@code address}'s rules from the pod: its family's scope, or everything (null). */
+        List<String> destinations(String address) {
+            List<String> same = scope.stream().filter(c -> ipv6(c) == ipv6(address)).toList();
+            return same.isEmpty() ? Collections.singletonList(null) : same;
         }
 
         List<String> v4() {
@@ -100,7 +116,7 @@ public final class RoutedVeth {
         try {
             podBatch(s).run(exec);
             hostBatch(s).run(exec);
-            IpBatch rules6 = rules(host.ip6Batch(), s.v6(), s.table(), "add");
+            IpBatch rules6 = rules(host.ip6Batch(), s, s.v6(), "add");
             rules6.run(exec);
             String podMac = new Iproute(exec, s.pod()).link(s.ifName()).map(Link::mac)
                     .orElseThrow(() -> new LinuxException(s.ifName() + " vanished from " + s.pod() + " while it was set up"));
@@ -157,18 +173,25 @@ public final class RoutedVeth {
         for (String a : s.v6()) {
             b.add("route", "add", a + "/128", "dev", s.hostVeth());
         }
-        return rules(b, s.v4(), s.table(), "add");
+        return rules(b, s, s.v4(), "add");
     }
 
-    private static IpBatch rules(IpBatch b, List<String> addresses, OptionalInt table, String verb) {
-        if (table.isEmpty()) {
+    private static IpBatch rules(IpBatch b, Spec s, List<String> addresses, String verb) {
+        if (s.table().isEmpty()) {
             return b;
         }
+        String table = Integer.toString(s.table().getAsInt());
         for (String a : addresses) {
             String host = a + (ipv6(a) ? "/128" : "/32");
             b.add("rule", verb, "to", host, "lookup", "main", "priority", Integer.toString(TO_POD_PRIORITY));
-            b.add("rule", verb, "from", host, "lookup", Integer.toString(table.getAsInt()), "priority",
-                    Integer.toString(FROM_POD_PRIORITY));
+            for (String to : s.destinations(a)) {
+                List<String> words = new ArrayList<>(List.of("rule", verb, "from", host));
+                if (to != null) {
+                    words.addAll(List.of("to", to));
+                }
+                words.addAll(List.of("lookup", table, "priority", Integer.toString(FROM_POD_PRIORITY)));
+                b.add(words.toArray(String[]::new));
+            }
         }
         return b;
     }
@@ -259,9 +282,9 @@ public final class RoutedVeth {
             }
         }
         if (s.table().isPresent()) {
-            checkRules(host.rules(false), s.v4(), s.table().getAsInt(), problems);
+            checkRules(host.rules(false), s, s.v4(), problems);
             if (!s.v6().isEmpty()) {
-                checkRules(host.rules(true), s.v6(), s.table().getAsInt(), problems);
+                checkRules(host.rules(true), s, s.v6(), problems);
             }
         }
         return problems;
@@ -284,17 +307,22 @@ public final class RoutedVeth {
         }
     }
 
-    private static void checkRules(List<Rule> rules, List<String> addresses, int table, List<String> problems) {
+    static void checkRules(List<Rule> rules, Spec s, List<String> addresses, List<String> problems) {
+        String table = Integer.toString(s.table().getAsInt());
         for (String a : addresses) {
             String length = ipv6(a) ? "/128" : "/32";
-            boolean from = rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY && r.src().equals(a)
-                    && r.table().equals(Integer.toString(table)));
+            for (String dst : s.destinations(a)) {
+                String selector = dst == null ? "" : dst;
+                boolean from = rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY && r.src().equals(a)
+                        && (r.dst().isEmpty() ? "" : r.dst() + "/" + r.dstLength()).equals(selector)
+                        && r.table().equals(table));
+                if (!from) {
+                    problems.add("the ip rule from " + a + length + (dst == null ? "" : " to " + dst) + " lookup "
+                            + table + " priority " + FROM_POD_PRIORITY + " is missing");
+                }
+            }
             boolean to = rules.stream().anyMatch(r -> r.priority() == TO_POD_PRIORITY && r.dst().equals(a)
                     && r.table().equals("main"));
-            if (!from) {
-                problems.add("the ip rule from " + a + length + " lookup " + table + " priority " + FROM_POD_PRIORITY
-                        + " is missing");
-            }
             if (!to) {
                 problems.add("the ip rule to " + a + length + " lookup main priority " + TO_POD_PRIORITY + " is missing");
             }

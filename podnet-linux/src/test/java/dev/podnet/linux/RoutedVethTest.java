@@ -44,6 +44,33 @@ class RoutedVethTest {
     }
 
     @Test
+    void withSnatTheRuleFromThePodIsScopedToEachVpcCidrOfItsFamily() {
+        RoutedVeth.Spec scoped = new RoutedVeth.Spec(DUAL.pod(), "eth0", "eni0123456789a", "02:aa:bb:cc:dd:ee",
+                "podnet:c1/eth0", OptionalInt.empty(), List.of("10.1.0.5", "fd00::5"), OptionalInt.of(2),
+                List.of("10.0.0.0/16", "100.64.0.0/16"));
+        assertThat(new RoutedVeth(new RecordingExec(), 1).hostBatch(scoped).lines()).endsWith(
+                "rule add to 10.1.0.5/32 lookup main priority 512",
+                "rule add from 10.1.0.5/32 to 10.0.0.0/16 lookup 2 priority 1536",
+                "rule add from 10.1.0.5/32 to 100.64.0.0/16 lookup 2 priority 1536");
+        // no IPv6 block to scope to: the IPv6 address keeps its one rule
+        assertThat(scoped.destinations("fd00::5")).containsExactly((String) null);
+        assertThat(scoped.destinations("10.1.0.5")).containsExactly("10.0.0.0/16", "100.64.0.0/16");
+    }
+
+    @Test
+    void checkWantsOneScopedRulePerVpcCidr() {
+        RoutedVeth.Spec scoped = new RoutedVeth.Spec(DUAL.pod(), "eth0", "eni0123456789a", "02:aa:bb:cc:dd:ee",
+                "podnet:c1/eth0", OptionalInt.empty(), List.of("10.1.0.5"), OptionalInt.of(2),
+                List.of("10.0.0.0/16", "100.64.0.0/16"));
+        List<String> problems = new java.util.ArrayList<>();
+        RoutedVeth.checkRules(List.of(new Rule(512, "all", 0, "10.1.0.5", 32, "main"),
+                new Rule(1536, "10.1.0.5", 32, "10.0.0.0", 16, "2"),
+                new Rule(1536, "10.1.0.5", 32, "", 0, "2")), scoped, scoped.addresses(), problems);
+        assertThat(problems).containsExactly(
+                "the ip rule from 10.1.0.5/32 to 100.64.0.0/16 lookup 2 priority 1536 is missing");
+    }
+
+    @Test
     void aNamedNodeNamespaceGetsTheHostEndAndItsRoutesAndRules() {
         RoutedVeth veth = new RoutedVeth(new RecordingExec(), NetNamespace.named("node-a"));
         assertThat(veth.podBatch(DUAL).lines().getFirst()).endsWith(" netns node-a");
@@ -71,6 +98,10 @@ class RoutedVethTest {
                 new Rule(1000, "10.1.0.5", 32, "", 0, "9"),
                 new Rule(32766, "all", 0, "", 0, "main"));
         assertThat(RoutedVeth.podRules(rules, List.of("10.1.0.5"))).containsExactly(rules.get(0), rules.get(1));
+        Rule scoped = new Rule(1536, "10.1.0.5", 32, "10.0.0.0", 16, "2");
+        assertThat(RoutedVeth.podRules(List.of(scoped), List.of("10.1.0.5"))).containsExactly(scoped);
+        assertThat(scoped.deleteWords()).containsExactly("rule", "del", "priority", "1536", "from", "10.1.0.5/32",
+                "to", "10.0.0.0/16", "lookup", "2");
         assertThat(rules.get(1).deleteWords()).containsExactly("rule", "del", "priority", "1536", "from", "10.1.0.5/32",
                 "lookup", "7");
     }

@@ -21,6 +21,8 @@ public final class VpcCniEnvironment {
     public static final String DEFAULT_ENI_CONFIG_LABEL = "topology.kubernetes.io/zone";
     public static final String EXTERNAL_SNAT = "AWS_VPC_K8S_CNI_EXTERNALSNAT";
     public static final String EXCLUDE_SNAT_CIDRS = "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS";
+    public static final String ENABLE_IPV4 = "ENABLE_IPv4";
+    public static final String ENABLE_IPV6 = "ENABLE_IPv6";
 
     private VpcCniEnvironment() {
     }
@@ -46,6 +48,19 @@ public final class VpcCniEnvironment {
     public static java.util.List<String> excludeSnatCidrs(Map<String, String> env) {
         return java.util.Arrays.stream(env.getOrDefault(EXCLUDE_SNAT_CIDRS, "").split(",")).map(String::strip)
                 .filter(c -> !c.isEmpty()).toList();
+    }
+
+    /**
+     * The families pods get: ENABLE_IPv4 (default true) and ENABLE_IPv6 (default false). The VPC CNI's IPv6 mode sets
+     * ENABLE_IPv6=true with ENABLE_IPv4=false; podnet also takes both true, for dual stack.
+     */
+    public static PodFamilies families(Map<String, String> env) {
+        boolean ipv4 = env.getOrDefault(ENABLE_IPV4, "").isBlank() || flag(env, ENABLE_IPV4);
+        boolean ipv6 = flag(env, ENABLE_IPV6);
+        if (!ipv4 && !ipv6) {
+            throw new InvalidInputException(ENABLE_IPV4 + " and " + ENABLE_IPV6 + " are both false: pods need a family");
+        }
+        return PodFamilies.of(ipv4, ipv6);
     }
 
     /** The node label whose value names the ENIConfig; the zone label unless ENI_CONFIG_LABEL_DEF says otherwise. */

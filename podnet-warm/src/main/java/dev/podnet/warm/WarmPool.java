@@ -97,8 +97,10 @@ public final class WarmPool {
         executor.finishPending(readSupply());
         int leaks = executor.deleteLeaks();
         refresh();
+        // The IPv4 addresses only: an IPv6 one is the engine's, from the primary ENI's /80, never a slot.
         List<Allocation> orphans = ipam.allocations().stream().filter(a -> a.pool().equals(pool)
-                && a.addresses().stream().anyMatch(x -> !slotIndex.containsKey(x.address()))).toList();
+                && a.addresses().stream().anyMatch(x -> x.address().isIPv4() && !slotIndex.containsKey(x.address())))
+                .toList();
         orphans.forEach(a -> LOG.log(System.Logger.Level.WARNING, "{0} holds {1}, which EC2 no longer assigns to {2}",
                 a.key(), a.addresses(), node.instanceId()));
         LOG.log(System.Logger.Level.INFO, "adopted {0} ENIs with {1} pod addresses ({2} free); deleted {3} leaked ENIs",

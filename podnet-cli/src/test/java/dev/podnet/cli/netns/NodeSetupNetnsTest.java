@@ -19,6 +19,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 import java.util.function.Supplier;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -85,21 +86,13 @@ class NodeSetupNetnsTest {
                     "-A PODNET-SNAT -m comment --comment \"podnet SNAT: off the VPC\" -m addrtype ! --dst-type LOCAL -j SNAT --to-source "
                             + primary.primaryIpv4() + " --random-fully");
 
-            // a pod through the routed plugin: its address is the secondary ENI's, its rule points at table 2
-            Cni cni = new Cni(net, node, PLUGIN);
-            String conf = """
-                    {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed",
-                     "ipam":{"type":"podnet-ipam","agentSocket":"%s","pool":"vpc"}}""".formatted(agent.socket());
-            Cni.Pod pod = new Cni.Pod(net.add("pod1"), net.prefix() + "-c1");
-            JsonNode result = awaitAdd(cni, pod, conf);
-            String address = Cni.host(Cni.addresses(result).getFirst());
-            assertThat(enis(emulator).stream().filter(e -> e.id().equals(eni.id())).findFirst().orElseThrow()
-                    .secondaryIpv4()).contains(address);
-            String rules = net.ipOk(node, "rule", "show").out();
-            assertThat(rules).contains("1536:\tfrom " + address + " lookup 2", "512:\tfrom all to " + address + " lookup main");
-            assertThat(net.ipOk(node, "route", "show", address).out()).contains("dev eni");
-            cni.run(PLUGIN.mainPlugin(), "DEL", pod, "eth0", Cni.withPrevResult(conf, result)).succeeded();
-            assertThat(net.ipOk(node, "rule", "show").out()).doesNotContain(address);
+            // a pod through the routed plugin: its address is the secondary ENI's; with SNAT its rule sends only
+            // traffic to the VPC's blocks (10.0.0.0/16 and 100.64.0.0/16) to table 2, the rest takes the main table
+            podRules(emulator, eni, node, agent, address -> List.of(
+                    "1536:\tfrom " + address + " to 10.0.0.0/16 lookup 2",
+                    "1536:\tfrom " + address + " to 100.64.0.0/16 lookup 2",
+                    "512:\tfrom all to " + address + " lookup main"), address -> List.of(
+                    "1536:\tfrom " + address + " lookup 2"));
 
             // EC2 takes the ENI away: its table goes, the link stays (here; on EC2 it would vanish too)
             emulator.detachNetworkInterface(eni.attachment().orElseThrow().attachmentId(), true);
@@ -125,7 +118,39 @@ class NodeSetupNetnsTest {
             await("the agent answers", () -> Optional.of(agent).filter(AgentProcess::answers));
             assertThat(net.execOk(node, "iptables-save", "-t", "nat").out()).doesNotContain("PODNET-SNAT")
                     .doesNotContain("SNAT --to-source");
+            // no SNAT on the node: the ENI's table takes all of the pod's traffic, as aws-vpc-cni's unscoped rule does
+            NetworkInterface eni = await("the warm pool attaches an ENI at device index 1", () -> enis(emulator).stream()
+                    .filter(e -> deviceIndex(e) == 1).findFirst());
+            hotPlug(node, "eth1", eni.macAddress());
+            podRules(emulator, eni, node, agent, address -> List.of("1536:\tfrom " + address + " lookup 2",
+                    "512:\tfrom all to " + address + " lookup main"), address -> List.of("from " + address + " to 10.0.0.0/16 lookup 2"));
         }
+    }
+
+    /**
+     * ADDs a pod through the routed plugin, checks its address is {@code eni}'s and that the node's rules contain
+     * {@code want} and none of {@code unwanted} (both of the address), CHECKs it, DELs it and checks its rules are gone.
+     */
+    private void podRules(VpcEmulator emulator, NetworkInterface eni, String node, AgentProcess agent,
+                          Function<String, List<String>> want, Function<String, List<String>> unwanted)
+            throws InterruptedException {
+        Cni cni = new Cni(net, node, PLUGIN);
+        String conf = """
+                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed",
+                 "ipam":{"type":"podnet-ipam","agentSocket":"%s","pool":"vpc"}}""".formatted(agent.socket());
+        Cni.Pod pod = new Cni.Pod(net.add("pod1"), net.prefix() + "-c1");
+        JsonNode result = awaitAdd(cni, pod, conf);
+        String address = Cni.host(Cni.addresses(result).getFirst());
+        assertThat(enis(emulator).stream().filter(e -> e.id().equals(eni.id())).findFirst().orElseThrow()
+                .secondaryIpv4()).contains(address);
+        String rules = net.ipOk(node, "rule", "show").out();
+        System.out.println("$ ip -n NODE rule show\n" + rules);
+        assertThat(rules).contains(want.apply(address).toArray(String[]::new))
+                .doesNotContain(unwanted.apply(address).toArray(String[]::new));
+        assertThat(net.ipOk(node, "route", "show", address).out()).contains("dev eni");
+        cni.run(PLUGIN.mainPlugin(), "CHECK", pod, "eth0", Cni.withPrevResult(conf, result)).succeeded();
+        cni.run(PLUGIN.mainPlugin(), "DEL", pod, "eth0", Cni.withPrevResult(conf, result)).succeeded();
+        assertThat(net.ipOk(node, "rule", "show").out()).doesNotContain(address);
     }
 
     /** {@code ip route show table 2}; a table the kernel never had (or has dropped) is empty. */
