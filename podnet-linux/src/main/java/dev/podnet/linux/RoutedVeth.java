@@ -34,7 +34,7 @@ public final class RoutedVeth {
      * @param hostMac   the host end's MAC, chosen up front so the pod's neighbour entry is in the same batch
      * @param alias     written as the host end's ifalias, so {@link #owned} can find the link again
      * @param addresses the pod's addresses without prefix length, of either family
-     * @param table     the route table for traffic from the pod; empty means the main table and no rules
+     * @param table     the route table for traffic from the pod; empty means the main table and no "from pod" rule
      */
     public record Spec(NetNamespace pod, String ifName, String hostVeth, String hostMac, String alias,
                        OptionalInt mtu, List<String> addresses, OptionalInt table) {
@@ -160,15 +160,19 @@ public final class RoutedVeth {
         return rules(b, s.v4(), s.table(), "add");
     }
 
+    /**
+     * "To pod" for every pod, as aws-vpc-cni adds it: a packet for a pod on the main table's ENI may arrive from the
+     * VPC with the source of a pod on a secondary ENI of the same node, whose "from pod" rule would otherwise send it
+     * straight back out. "From pod" only for pods whose addresses live on a secondary ENI.
+     */
     private static IpBatch rules(IpBatch b, List<String> addresses, OptionalInt table, String verb) {
-        if (table.isEmpty()) {
-            return b;
-        }
         for (String a : addresses) {
             String host = a + (ipv6(a) ? "/128" : "/32");
             b.add("rule", verb, "to", host, "lookup", "main", "priority", Integer.toString(TO_POD_PRIORITY));
-            b.add("rule", verb, "from", host, "lookup", Integer.toString(table.getAsInt()), "priority",
-                    Integer.toString(FROM_POD_PRIORITY));
+            if (table.isPresent()) {
+                b.add("rule", verb, "from", host, "lookup", Integer.toString(table.getAsInt()), "priority",
+                        Integer.toString(FROM_POD_PRIORITY));
+            }
         }
         return b;
     }
@@ -258,11 +262,9 @@ public final class RoutedVeth {
                 }
             }
         }
-        if (s.table().isPresent()) {
-            checkRules(host.rules(false), s.v4(), s.table().getAsInt(), problems);
-            if (!s.v6().isEmpty()) {
-                checkRules(host.rules(true), s.v6(), s.table().getAsInt(), problems);
-            }
+        checkRules(host.rules(false), s.v4(), s.table(), problems);
+        if (!s.v6().isEmpty()) {
+            checkRules(host.rules(true), s.v6(), s.table(), problems);
         }
         return problems;
     }
@@ -284,11 +286,13 @@ public final class RoutedVeth {
         }
     }
 
-    private static void checkRules(List<Rule> rules, List<String> addresses, int table, List<String> problems) {
+    private static void checkRules(List<Rule> rules, List<String> addresses, OptionalInt podTable,
+                                   List<String> problems) {
         for (String a : addresses) {
             String length = ipv6(a) ? "/128" : "/32";
-            boolean from = rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY && r.src().equals(a)
-                    && r.table().equals(Integer.toString(table)));
+            String table = podTable.isPresent() ? Integer.toString(podTable.getAsInt()) : "";
+            boolean from = podTable.isEmpty() || rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY
+                    && r.src().equals(a) && r.table().equals(table));
             boolean to = rules.stream().anyMatch(r -> r.priority() == TO_POD_PRIORITY && r.dst().equals(a)
                     && r.table().equals("main"));
             if (!from) {
