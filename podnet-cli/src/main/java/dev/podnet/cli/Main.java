@@ -11,7 +11,7 @@ import picocli.CommandLine.Command;
         description = "Pod networking for Kubernetes on cloud VPCs: plan, allocate, and run pod addresses.",
         subcommands = {PlanCommand.class, MaxPodsCommand.class, SubnetCalcCommand.class, CidrCommand.class,
                 InstancesCommand.class, AgentCommand.class, IpamCommand.class, InstallCniCommand.class,
-                VpcsimCommand.class, OverlayCommand.class, CommandLine.HelpCommand.class},
+                VpcsimCommand.class, OverlayCommand.class, LabCommand.class, CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  podnet plan examples/custom-networking.yaml --out-dir out/",
                 "  podnet maxpods m5.large t3.medium --mode prefix --cap 110",
                 "  podnet subnet-calc --subnet 10.0.0.0/22 --node m5.large:20:25",

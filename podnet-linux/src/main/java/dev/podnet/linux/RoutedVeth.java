@@ -35,7 +35,7 @@ public final class RoutedVeth {
      * @param hostMac   the host end's MAC, chosen up front so the pod's neighbour entry is in the same batch
      * @param alias     written as the host end's ifalias, so {@link #owned} can find the link again
      * @param addresses the pod's addresses without prefix length, of either family
-     * @param table     the route table for traffic from the pod; empty means the main table and no rules
+     * @param table     the route table for traffic from the pod; empty means the main table and no "from pod" rule
      * @param scope     the destinations (CIDRs) the table is for, one rule each, as aws-vpc-cni scopes its rule to the
      *                  VPC's blocks when the node SNATs: traffic elsewhere takes the main table and leaves from the
      *                  primary ENI. An address whose family has none gets one rule for every destination.
@@ -176,14 +176,19 @@ public final class RoutedVeth {
         return rules(b, s, s.v4(), "add");
     }
 
+    /**
+     * "To pod" for every pod, as aws-vpc-cni adds it: a packet for a pod on the main table's ENI may arrive from the
+     * VPC with the source of a pod on a secondary ENI of the same node, whose "from pod" rule would otherwise send it
+     * straight back out. "From pod" only for pods whose addresses live on a secondary ENI.
+     */
     private static IpBatch rules(IpBatch b, Spec s, List<String> addresses, String verb) {
-        if (s.table().isEmpty()) {
-            return b;
-        }
-        String table = Integer.toString(s.table().getAsInt());
         for (String a : addresses) {
             String host = a + (ipv6(a) ? "/128" : "/32");
             b.add("rule", verb, "to", host, "lookup", "main", "priority", Integer.toString(TO_POD_PRIORITY));
+            if (s.table().isEmpty()) {
+                continue;
+            }
+            String table = Integer.toString(s.table().getAsInt());
             for (String to : s.destinations(a)) {
                 List<String> words = new ArrayList<>(List.of("rule", verb, "from", host));
                 if (to != null) {
@@ -281,11 +286,9 @@ public final class RoutedVeth {
                 }
             }
         }
-        if (s.table().isPresent()) {
-            checkRules(host.rules(false), s, s.v4(), problems);
-            if (!s.v6().isEmpty()) {
-                checkRules(host.rules(true), s, s.v6(), problems);
-            }
+        checkRules(host.rules(false), s, s.v4(), problems);
+        if (!s.v6().isEmpty()) {
+            checkRules(host.rules(true), s, s.v6(), problems);
         }
         return problems;
     }
@@ -308,10 +311,10 @@ public final class RoutedVeth {
     }
 
     static void checkRules(List<Rule> rules, Spec s, List<String> addresses, List<String> problems) {
-        String table = Integer.toString(s.table().getAsInt());
+        String table = s.table().isPresent() ? Integer.toString(s.table().getAsInt()) : "";
         for (String a : addresses) {
             String length = ipv6(a) ? "/128" : "/32";
-            for (String dst : s.destinations(a)) {
+            for (String dst : s.table().isPresent() ? s.destinations(a) : List.<String>of()) {
                 String selector = dst == null ? "" : dst;
                 boolean from = rules.stream().anyMatch(r -> r.priority() == FROM_POD_PRIORITY && r.src().equals(a)
                         && (r.dst().isEmpty() ? "" : r.dst() + "/" + r.dstLength()).equals(selector)

@@ -22,6 +22,14 @@ public record EniPort(String eniId, String routerDevice, String instanceId, int 
      */
     public static final String IPV6_GATEWAY = "fe80::1";
 
+    /**
+     * The next hop of every IPv4 route to an ENI: a link-local address that the router resolves, permanently, to the
+     * ENI's MAC. EC2 delivers a packet for any address or prefix assigned to an ENI to that ENI without asking the
+     * instance (which answers ARP for its own addresses only: a node's pod addresses live behind veths), so the
+     * router must not ARP for them either.
+     */
+    public static final String IPV4_DELIVERY_HOP = "169.254.0.2";
+
     /** The ENI's MTU in EC2 (jumbo frames inside a VPC). */
     public static final int MTU = 9001;
 

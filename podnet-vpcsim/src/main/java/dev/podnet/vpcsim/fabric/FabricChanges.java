@@ -58,6 +58,8 @@ public record FabricChanges(List<String> addInstances, IpBatch router, Sequenced
                     .addTo(router);
             router.add("link", "set", port.routerDevice(), "up");
             router.add("addr", "add", port.gateway() + "/32", "dev", port.routerDevice());
+            router.add("neigh", "replace", EniPort.IPV4_DELIVERY_HOP, "lladdr", port.mac(), "dev", port.routerDevice(),
+                    "nud", "permanent");
             if (port.ipv6()) {
                 router.add("addr", "add", EniPort.IPV6_GATEWAY + "/64", "dev", port.routerDevice(), "nodad");
             }
@@ -84,7 +86,11 @@ public record FabricChanges(List<String> addInstances, IpBatch router, Sequenced
         });
         desired.routes().forEach((dst, dev) -> {
             if (!dev.equals(kept.get(dst))) {
-                router.add("route", "replace", dst, "dev", dev);
+                if (dst.indexOf(':') < 0) {
+                    router.add("route", "replace", dst, "via", EniPort.IPV4_DELIVERY_HOP, "dev", dev, "onlink");
+                } else {
+                    router.add("route", "replace", dst, "dev", dev);
+                }
             }
         });
 

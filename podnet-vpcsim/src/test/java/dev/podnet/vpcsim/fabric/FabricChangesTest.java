@@ -38,7 +38,8 @@ class FabricChangesTest {
                 "link set " + dev + " up",
                 "addr add 10.0.0.1/32 dev " + dev,
                 "addr add fe80::1/64 dev " + dev + " nodad",
-                "route replace " + primary.primaryIpv4() + "/32 dev " + dev);
+                "neigh replace 169.254.0.2 lladdr " + primary.macAddress() + " dev " + dev + " nud permanent",
+                "route replace " + primary.primaryIpv4() + "/32 via 169.254.0.2 dev " + dev + " onlink");
         assertThat(changes.instanceBatches().get(INSTANCE_M5_LARGE).lines()).containsExactly(
                 "link set eth0 up", "addr add " + primary.primaryIpv4() + "/19 dev eth0",
                 "route add default via 10.0.0.1 dev eth0");
@@ -70,11 +71,12 @@ class FabricChangesTest {
                         + " mtu 9001 netns lab-" + INSTANCE_M5_LARGE,
                 "link set " + dev + " up",
                 "addr add 10.0.0.1/32 dev " + dev,
+                "neigh replace 169.254.0.2 lladdr " + eni.macAddress() + " dev " + dev + " nud permanent",
                 "addr add fe80::1/64 dev " + dev + " nodad",
-                "route replace " + eni.primaryIpv4() + "/32 dev " + dev,
-                "route replace " + secondary.get(0) + "/32 dev " + dev,
-                "route replace " + secondary.get(1) + "/32 dev " + dev,
-                "route replace " + prefixes.getFirst() + " dev " + dev,
+                "route replace " + eni.primaryIpv4() + "/32 via 169.254.0.2 dev " + dev + " onlink",
+                "route replace " + secondary.get(0) + "/32 via 169.254.0.2 dev " + dev + " onlink",
+                "route replace " + secondary.get(1) + "/32 via 169.254.0.2 dev " + dev + " onlink",
+                "route replace " + prefixes.getFirst() + " via 169.254.0.2 dev " + dev + " onlink",
                 "route replace " + v6.getFirst() + " dev " + dev);
         assertThat(changes.instanceBatches().keySet()).containsExactly(INSTANCE_M5_LARGE);
         assertThat(changes.instanceBatches().get(INSTANCE_M5_LARGE).lines()).containsExactly("link set eth2 up");
@@ -93,7 +95,8 @@ class FabricChangesTest {
         FabricPlan moved = FabricPlan.of(emulator.snapshot());
         FabricChanges move = FabricChanges.between(names, attached, moved);
         assertThat(move.router().lines()).containsExactly(
-                "route replace " + address + "/32 dev " + FabricNames.routerDevice(primary.id()));
+                "route replace " + address + "/32 via 169.254.0.2 dev " + FabricNames.routerDevice(primary.id())
+                        + " onlink");
         assertThat(move.instanceBatches()).isEmpty();
         assertThat(move.ipv4Filter()).isPresent();
         assertThat(move.ipv6Filter()).isEmpty();
