@@ -23,6 +23,7 @@ import dev.podnet.net.InstanceType;
 import dev.podnet.vpcsim.Ec2QueryServer;
 import dev.podnet.vpcsim.fabric.Fabric;
 import dev.podnet.vpcsim.fabric.FabricNames;
+import dev.podnet.warm.PodFamilies;
 import dev.podnet.warm.VpcCniEnvironment;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -111,7 +112,7 @@ public final class Lab implements AutoCloseable {
         // External SNAT: pod-to-pod traffic in the VPC must keep the pod's source, whichever ENI holds it.
         CloudPoolConfig pool = new CloudPoolConfig(cloud, instanceId, "podnet-lab", CloudPoolConfig.DEFAULT_POOL, warm,
                 List.of(), Optional.empty(), Lab::maxPods, Duration.ofSeconds(2),
-                Optional.of(new NodeSetup(true, List.of())));
+                Optional.of(new NodeSetup(true, List.of())), PodFamilies.IPV4);
         return new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(), Optional.empty(),
                 List.of(), Duration.ofSeconds(30), Optional.of(pool), Optional.empty(), Map.of(),
                 NetNamespace.named(nodeNamespace(node)));
