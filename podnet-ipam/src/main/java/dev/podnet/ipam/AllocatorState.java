@@ -18,8 +18,12 @@ import java.util.Optional;
  */
 final class AllocatorState {
 
-    /** What an attachment holds: the public answer and the slots behind it (addresses outside every range have none). */
-    record Held(Allocation allocation, List<Slot> slots) {
+    /**
+     * What an attachment holds: the public answer and the slots behind it (addresses outside every range have
+     * none). An array, shared with the allocation's {@link SlotAddresses} and never written after: a pair of the
+     * hot path allocates fewer objects.
+     */
+    record Held(Allocation allocation, Slot[] slots) {
     }
 
     /** The answer to an ADD and whether it changed the state (and so must be journaled). */
@@ -85,9 +89,8 @@ final class AllocatorState {
         for (int i = 0; i < taken.length; i++) {
             sets.get(i).cursor(taken[i]);
         }
-        List<Slot> slots = List.of(taken);
-        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(slots), now);
-        held.put(request.key(), new Held(allocation, slots));
+        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(taken), now);
+        held.put(request.key(), new Held(allocation, taken));
         return new Outcome(allocation, true);
     }
 
@@ -172,7 +175,7 @@ final class AllocatorState {
             slots.add(slot);
             assigned.add(slot.assigned());
         }
-        held.put(key, new Held(new Allocation(key, pool, assigned, at), List.copyOf(slots)));
+        held.put(key, new Held(new Allocation(key, pool, assigned, at), slots.toArray(Slot[]::new)));
     }
 
     void replayReleased(AttachmentKey key, Instant at) {

@@ -1,7 +1,6 @@
 package dev.podnet.ipam;
 
 import java.util.AbstractList;
-import java.util.List;
 import java.util.RandomAccess;
 
 /**
@@ -16,19 +15,20 @@ import java.util.RandomAccess;
  */
 final class SlotAddresses extends AbstractList<AssignedAddress> implements RandomAccess {
 
-    private final List<Slot> slots;
+    private final Slot[] slots;
     private final AssignedAddress[] built;
 
-    SlotAddresses(List<Slot> slots) {
-        this.slots = List.copyOf(slots);
-        this.built = new AssignedAddress[slots.size()];
+    /** @param slots never written after this call (the engine hands over the array it filled) */
+    SlotAddresses(Slot[] slots) {
+        this.slots = slots;
+        this.built = new AssignedAddress[slots.length];
     }
 
     @Override
     public AssignedAddress get(int index) {
         AssignedAddress a = built[index];
         if (a == null) {
-            a = slots.get(index).assigned();
+            a = slots[index].assigned();
             built[index] = a;
         }
         return a;
@@ -36,6 +36,6 @@ final class SlotAddresses extends AbstractList<AssignedAddress> implements Rando
 
     @Override
     public int size() {
-        return slots.size();
+        return slots.length;
     }
 }
