@@ -59,7 +59,7 @@ public final class Iproute {
 
     /** Every link of the namespace. */
     public List<Link> links() {
-        return parse(exec.run(ipArgv("-j", "-d", "link", "show"), ""), "ip -j -d link show", Link::from);
+        return show(Link::from, "-j", "-d", "link", "show");
     }
 
     /** The addresses of link {@code dev} (both families). */
@@ -79,15 +79,12 @@ public final class Iproute {
 
     /** The neighbour entries of link {@code dev} of one family. */
     public List<Neighbour> neighbours(String dev, boolean ipv6) {
-        String family = ipv6 ? "-6" : "-4";
-        return parse(exec.run(ipArgv("-j", family, "neigh", "show", "dev", dev), ""),
-                "ip -j " + family + " neigh show dev " + dev, Neighbour::from);
+        return show(Neighbour::from, "-j", family(ipv6), "neigh", "show", "dev", dev);
     }
 
     /** The policy routing rules of one family, in priority order. */
     public List<Rule> rules(boolean ipv6) {
-        String family = ipv6 ? "-6" : "-4";
-        return parse(exec.run(ipArgv("-j", family, "rule", "show"), ""), "ip -j " + family + " rule show", Rule::from);
+        return show(Rule::from, "-j", family(ipv6), "rule", "show");
     }
 
     /** The forwarding-database entries of link {@code dev} ({@code bridge -j fdb show dev DEV}). */
@@ -104,9 +101,7 @@ public final class Iproute {
 
     /** The routes of one family of the main table through link {@code dev}. */
     public List<Route> routes(String dev, boolean ipv6) {
-        String family = ipv6 ? "-6" : "-4";
-        return parse(exec.run(ipArgv("-j", family, "route", "show", "dev", dev), ""),
-                "ip -j " + family + " route show dev " + dev, Route::from);
+        return show(Route::from, "-j", family(ipv6), "route", "show", "dev", dev);
     }
 
     /**
@@ -127,8 +122,8 @@ public final class Iproute {
 
     /** The device of the IPv4 default route, if there is one: where flannel sends VXLAN traffic by default. */
     public Optional<String> defaultRouteDevice() {
-        return parse(exec.run(ipArgv("-j", "-4", "route", "show", "default"), ""), "ip -j -4 route show default",
-                Route::from).stream().map(Route::dev).filter(d -> !d.isEmpty()).findFirst();
+        return show(Route::from, "-j", "-4", "route", "show", "default").stream().map(Route::dev)
+                .filter(d -> !d.isEmpty()).findFirst();
     }
 
     /**
@@ -185,6 +180,15 @@ public final class Iproute {
         List<String> argv = netns.iproute("ip");
         argv.addAll(List.of(args));
         return argv;
+    }
+
+    private static String family(boolean ipv6) {
+        return ipv6 ? "-6" : "-4";
+    }
+
+    /** {@code ip WORDS...} in this namespace, one element per entry of its JSON array. */
+    private <T> List<T> show(Function<JsonNode, T> element, String... words) {
+        return parse(exec.run(ipArgv(words), ""), "ip " + String.join(" ", words), element);
     }
 
     private <T> List<T> parse(Exec.Result r, String what, Function<JsonNode, T> element) {
