@@ -35,20 +35,11 @@ public final class AgentService {
     /** Where the plugin run for exec puts each pod's node side. */
     private final NetNamespace node;
 
-    /** @param pools the configured pool names; the first serves requests that name none */
-    public AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics) {
-        this(ipam, pools, metrics, Map.of());
-    }
-
-    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed) {
-        this(ipam, pools, metrics, fed, Map.of());
-    }
-
-    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
-                 Map<String, Integer> routeTables) {
-        this(ipam, pools, metrics, fed, routeTables, NetNamespace.current());
-    }
-
+    /**
+     * @param pools       the configured pool names; the first serves requests that name none
+     * @param routeTables the route table of each pool on a secondary ENI, by name
+     * @param node        where the plugin run for exec puts each pod's node side
+     */
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
                  Map<String, Integer> routeTables, NetNamespace node) {
         this.node = node;
