@@ -66,7 +66,7 @@ public final class Agent implements AutoCloseable {
             }
             service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed, config.routeTables(),
                     config.node());
-            socket = new LineServer(config.socket(), service::handle, AgentService::tooLong);
+            socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             if (config.metricsListen().isPresent()) {
                 servers.add(new LoopbackHttp(config.metricsListen().get(), Map.of("/metrics",

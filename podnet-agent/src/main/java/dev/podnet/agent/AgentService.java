@@ -65,17 +65,7 @@ public final class AgentService {
             reply = new AgentReply.Failure(CniException.INTERNAL, "internal error in the podnet agent", e.toString());
         }
         metrics.answered(op, System.nanoTime() - start);
-        return line(reply);
-    }
-
-    /** The reply without the newline AgentWire ends it with: the server adds one. */
-    private static String line(AgentReply reply) {
-        return new String(AgentWire.encode(reply), StandardCharsets.UTF_8).stripTrailing();
-    }
-
-    /** The reply to a line longer than the protocol allows. */
-    public static String tooLong(String problem) {
-        return line(new AgentReply.Failure(CniException.DECODING_FAILURE, problem, ""));
+        return AgentWire.replyLine(reply);
     }
 
     /**

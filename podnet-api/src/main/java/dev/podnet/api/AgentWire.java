@@ -4,6 +4,7 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -71,6 +72,16 @@ public final class AgentWire {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    /** The reply as {@link LineServer} sends it: the line without its newline, which the server adds. */
+    public static String replyLine(AgentReply reply) {
+        return new String(encode(reply), StandardCharsets.UTF_8).stripTrailing();
+    }
+
+    /** The reply to a request line longer than the protocol allows, for {@link LineServer}. */
+    public static String tooLongReply(String problem) {
+        return replyLine(new AgentReply.Failure(CniException.DECODING_FAILURE, problem, ""));
     }
 
     /** The reply as one line, newline included. */

@@ -47,8 +47,7 @@ public final class EmbeddedAgent implements AutoCloseable {
         this.dataDir = dataDir.toAbsolutePath().normalize();
         this.socket = this.dataDir.resolve(SOCKET);
         Files.createDirectories(this.dataDir);
-        this.server = new LineServer(socket, this::handle, problem -> line(new AgentReply.Failure(
-                CniException.DECODING_FAILURE, problem, "")));
+        this.server = new LineServer(socket, this::handle, AgentWire::tooLongReply);
     }
 
     /** Arguments: the data directory. Exits 0 when idle, or at once when another agent already serves it. */
@@ -99,12 +98,12 @@ public final class EmbeddedAgent implements AutoCloseable {
         try {
             AgentRequest request = AgentWire.decodeRequest(line.getBytes(StandardCharsets.UTF_8));
             if (request.op() != AgentRequest.Op.EXEC) {
-                return line(new AgentReply.Failure(CniException.INVALID_NETWORK_CONFIG, "exec only",
+                return AgentWire.replyLine(new AgentReply.Failure(CniException.INVALID_NETWORK_CONFIG, "exec only",
                         "the embedded agent runs whole plugin calls (op exec) only"));
             }
-            return line(PluginInAgent.serve(request.exec(), this::backend));
+            return AgentWire.replyLine(PluginInAgent.serve(request.exec(), this::backend));
         } catch (CniException e) {
-            return line(AgentReply.Failure.of(e));
+            return AgentWire.replyLine(AgentReply.Failure.of(e));
         } finally {
             lastAnswer = System.nanoTime();
             busy.decrementAndGet();
@@ -119,10 +118,6 @@ public final class EmbeddedAgent implements AutoCloseable {
         }
         return EmbeddedBackend.dataDir(conf).toAbsolutePath().normalize().equals(dataDir)
                 ? new EmbeddedBackend(conf, engines) : null;
-    }
-
-    private static String line(AgentReply reply) {
-        return new String(AgentWire.encode(reply), StandardCharsets.UTF_8).stripTrailing();
     }
 
     @Override
