@@ -3,11 +3,15 @@ package dev.podnet.agent;
 import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.net.InstanceType;
+import dev.podnet.net.InvalidInputException;
 import dev.podnet.warm.EniConfig;
 import dev.podnet.warm.PodFamilies;
+import dev.podnet.warm.VpcCniEnvironment;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.BiFunction;
 import java.util.function.ToIntFunction;
 
 /**
@@ -40,6 +44,27 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
                            ToIntFunction<InstanceType> maxPods, Duration interval) {
         this(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods, interval, Optional.empty(),
                 PodFamilies.IPV4);
+    }
+
+    /**
+     * The pool an aws-node DaemonSet's environment asks for: warm targets, prefix mode, custom networking, SNAT and
+     * families read with the VPC CNI's names ({@link VpcCniEnvironment}), the node set up by the agent.
+     *
+     * @param maxPods the kubelet's max pods for a type and the warm pool's mode
+     */
+    public static CloudPoolConfig vpcCni(CloudNetwork cloud, String instanceId, String clusterName,
+                                         Map<String, String> env, List<EniConfig> eniConfigs,
+                                         Optional<String> eniConfigName,
+                                         BiFunction<InstanceType, WarmPoolConfig, Integer> maxPods, Duration interval,
+                                         boolean nodeSetup) {
+        WarmPoolConfig warm = VpcCniEnvironment.warmPool(env);
+        if (warm.customNetworking() && eniConfigs.isEmpty()) {
+            throw new InvalidInputException(VpcCniEnvironment.CUSTOM_NETWORK_CFG + "=true needs ENIConfigs");
+        }
+        return new CloudPoolConfig(cloud, instanceId, clusterName, DEFAULT_POOL, warm, eniConfigs, eniConfigName,
+                type -> maxPods.apply(type, warm), interval, nodeSetup ? Optional.of(new NodeSetup(
+                        VpcCniEnvironment.externalSnat(env), VpcCniEnvironment.excludeSnatCidrs(env)))
+                        : Optional.empty(), VpcCniEnvironment.families(env));
     }
 
     /** The same configuration for other families. */

@@ -1,11 +1,9 @@
 package dev.podnet.cli;
 
 import dev.podnet.agent.CloudPoolConfig;
-import dev.podnet.agent.NodeSetup;
 import dev.podnet.cloud.aws.AwsCloudNetwork;
 import dev.podnet.cloud.aws.AwsSettings;
 import dev.podnet.cloud.aws.InstanceIdentity;
-import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.planner.MaxPods;
 import dev.podnet.warm.EniConfig;
@@ -56,12 +54,12 @@ final class CloudOptions {
         if (!cloud.equals("aws")) {
             throw new InvalidInputException("--cloud must be aws, got \"" + cloud + "\"");
         }
-        WarmPoolConfig warm = VpcCniEnvironment.warmPool(env);
+        boolean customNetworking = VpcCniEnvironment.warmPool(env).customNetworking();
         String label = VpcCniEnvironment.eniConfigLabel(env);
-        if (warm.customNetworking() && eniConfigFile == null) {
+        if (customNetworking && eniConfigFile == null) {
             throw new InvalidInputException("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs --eniconfig-file");
         }
-        if (warm.customNetworking() && eniConfigName == null && !label.equals(VpcCniEnvironment.DEFAULT_ENI_CONFIG_LABEL)) {
+        if (customNetworking && eniConfigName == null && !label.equals(VpcCniEnvironment.DEFAULT_ENI_CONFIG_LABEL)) {
             throw new InvalidInputException("ENI_CONFIG_LABEL_DEF=" + label + " names a node label the agent cannot read "
                     + "without Kubernetes: give --eniconfig NAME");
         }
@@ -83,12 +81,9 @@ final class CloudOptions {
             }
             AwsCloudNetwork network = AwsCloudNetwork.create(aws.build());
             String cluster = clusterName != null ? clusterName : env.getOrDefault("CLUSTER_NAME", "podnet");
-            return Optional.of(new CloudPoolConfig(network, id, cluster, CloudPoolConfig.DEFAULT_POOL, warm, eniConfigs,
-                    Optional.ofNullable(eniConfigName), type -> maxPods != null ? maxPods
-                            : MaxPods.compute(type, warm.prefixMode() ? MaxPods.Mode.PREFIX : MaxPods.Mode.SECONDARY_IP,
-                                    warm.customNetworking(), false, null).maxPods(),
-                    Duration.ofSeconds(5), nodeSetup ? Optional.of(new NodeSetup(VpcCniEnvironment.externalSnat(env),
-                            VpcCniEnvironment.excludeSnatCidrs(env))) : Optional.empty(), VpcCniEnvironment.families(env)));
+            return Optional.of(CloudPoolConfig.vpcCni(network, id, cluster, env, eniConfigs,
+                    Optional.ofNullable(eniConfigName), (type, pool) -> maxPods != null ? maxPods
+                            : MaxPods.vpcCni(type, pool), Duration.ofSeconds(5), nodeSetup));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }

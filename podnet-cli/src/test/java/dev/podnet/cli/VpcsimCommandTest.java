@@ -126,7 +126,7 @@ class VpcsimCommandTest {
         assertThat(err.firstLine.await(60, TimeUnit.SECONDS)).as("started line; stderr: %s", err.text).isTrue();
         assertThat(STARTED.matcher(err.text.toString()).matches()).as(err.text.toString()).isTrue();
         List<String> printed = out.toString().lines().toList();
-        assertThat(printed).containsExactly(name + "-vpc", name + "-i-0000000000000000a", name + "-i-0000000000000000b",
+        assertThat(printed).containsExactly(name + "-vpc", name + "-out", name + "-i-0000000000000000a", name + "-i-0000000000000000b",
                 name + "-i-0000000000000000c");
         assertThat(namespaces(name.toString())).containsExactlyInAnyOrderElementsOf(printed);
 

@@ -4,7 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
 import dev.podnet.agent.CloudPoolConfig;
-import dev.podnet.agent.NodeSetup;
+import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.aws.AwsCloudNetwork;
@@ -14,17 +14,20 @@ import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.Sleeper;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
+import dev.podnet.cloud.sim.WorldSpec;
 import dev.podnet.cni.Installer;
 import dev.podnet.linux.Exec;
 import dev.podnet.linux.Iproute;
-import dev.podnet.linux.NetNamespace;
 import dev.podnet.linux.Namespaces;
-import dev.podnet.net.InstanceType;
+import dev.podnet.linux.NetNamespace;
+import dev.podnet.net.InvalidInputException;
+import dev.podnet.planner.MaxPods;
 import dev.podnet.vpcsim.Ec2QueryServer;
+import dev.podnet.vpcsim.Scenario;
 import dev.podnet.vpcsim.fabric.Fabric;
 import dev.podnet.vpcsim.fabric.FabricNames;
-import dev.podnet.warm.PodFamilies;
-import dev.podnet.warm.VpcCniEnvironment;
+import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.EniConfigFile;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,19 +35,28 @@ import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.SequencedMap;
 import java.util.stream.Stream;
 
 /**
- * A running lab: the EC2 emulator with its fabric, one agent per node whose node namespace is the fabric's instance
- * namespace, and pods made through the {@code podnet} plugin. {@link #close()} undoes all of it, in reverse, and
- * goes on past a failing step so that nothing is left because something else failed.
+ * A running lab: the EC2 emulator with its fabric (or, with {@code --ec2-endpoint}, a {@code podnet vpcsim --fabric}
+ * already running), one agent per node whose node namespace is the fabric's instance namespace, and pods made
+ * through the {@code podnet} plugin. {@link #close()} undoes what the lab made, in reverse, and goes on past a
+ * failing step so that nothing is left because something else failed; a joined fabric stays, as it was not the lab's.
  */
 public final class Lab implements AutoCloseable {
     /** How long one pod may wait for its node's warm pool to fill. */
     private static final Duration POD_PATIENCE = Duration.ofSeconds(90);
+    /** Without --scenario: vpcsim's default world without its instances (the lab adds its own), unthrottled. */
+    private static final Scenario UNTHROTTLED = new Scenario(LabWorld.withoutInstances(DefaultWorld.spec()),
+            ThrottleConfig.UNLIMITED, Duration.ZERO, Duration.ZERO, 1, List.of());
+    /** What the node's OS image does (the EKS AMI turns IPv4 forwarding on for the kubelet, ipamd IPv6's). */
+    private static final SequencedMap<String, String> FORWARDING = new LinkedHashMap<>(Map.of(
+            "net.ipv4.ip_forward", "1", "net.ipv6.conf.all.forwarding", "1"));
 
     private final LabSpec spec;
     private final Path workDir;
@@ -53,6 +65,11 @@ public final class Lab implements AutoCloseable {
     private VpcEmulator emulator;
     private Fabric fabric;
     private Ec2QueryServer server;
+    private String endpoint;
+    private String region;
+    private CloudNetwork cloud;
+    private List<String> instances = List.of();
+    private List<EniConfig> eniConfigs = List.of();
     private final List<Agent> agents = new ArrayList<>();
     private final List<PodRecord> pods = new ArrayList<>();
     private final List<String> podNamespaces = new ArrayList<>();
@@ -82,16 +99,30 @@ public final class Lab implements AutoCloseable {
     }
 
     private void start() throws IOException, InterruptedException {
-        emulator = VpcEmulator.builder(LabWorld.of(spec)).throttle(ThrottleConfig.UNLIMITED).sleeper(Sleeper.REAL)
-                .build();
-        fabric = new Fabric(new FabricNames(spec.name()), emulator::snapshot, exec);
-        fabric.start();
-        server = Ec2QueryServer.start(emulator, Ec2QueryServer.Options.loopback(0), action -> fabric.reconcile());
+        if (spec.ec2Endpoint().isPresent()) {
+            join(spec.ec2Endpoint().get());
+        } else {
+            Scenario scenario = spec.scenario().map(Scenario::load).orElse(UNTHROTTLED);
+            WorldSpec world = LabWorld.of(scenario.world(), spec);
+            emulator = new Scenario(world, scenario.throttle(), scenario.attachDelay(), scenario.callLatency(),
+                    scenario.seed(), scenario.faults()).emulator(InstantSource.system(), Sleeper.REAL);
+            fabric = new Fabric(new FabricNames(spec.name()), emulator::snapshot, exec);
+            fabric.start();
+            server = Ec2QueryServer.start(emulator, Ec2QueryServer.Options.loopback(0), action -> fabric.reconcile());
+            endpoint = server.endpoint();
+            region = world.region();
+            cloud = emulator;
+            instances = LabWorld.nodes(world, spec.nodes());
+        }
+        if (spec.eniConfigFile().isPresent()) {
+            eniConfigs = EniConfigFile.load(spec.eniConfigFile().get());
+        } else if (spec.mode() == LabMode.CUSTOM_NETWORKING) {
+            eniConfigs = LabWorld.podSubnetConfigs(cloud, instances.getFirst());
+        }
         plugin = new PodPlugin(Installer.install(workDir.resolve("cni-bin")).mainPlugin(), exec);
         for (int node = 0; node < spec.nodes(); node++) {
-            // What the node's OS image does (the EKS AMI turns it on for the kubelet): the routed plugin's pods are
-            // reached through the node, and the fabric's instance namespaces start with forwarding off.
-            new Iproute(exec, NetNamespace.named(nodeNamespace(node))).sysctl("net.ipv4.ip_forward", "1");
+            // The routed plugin's pods are reached through the node; the fabric's instances start with forwarding off.
+            new Iproute(exec, NetNamespace.named(nodeNamespace(node))).sysctls(FORWARDING);
             agents.add(Agent.start(agentConfig(node), InstantSource.system()));
         }
         for (int node = 0; node < spec.nodes(); node++) {
@@ -101,26 +132,40 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Joins the fabric of {@code podnet vpcsim --fabric NAME} at {@code url}: its instances are the namespaces named
+     * {@code NAME-i-...}, and the first {@code --nodes} of them, by id, are the nodes.
+     */
+    private void join(String url) {
+        endpoint = url;
+        region = DefaultWorld.REGION; // vpcsim serves every region
+        cloud = AwsCloudNetwork.create(awsSettings());
+        FabricNames names = new FabricNames(spec.name());
+        String prefix = names.instance("");
+        List<String> found = namespaces.list().stream().filter(n -> names.owns(n) && n.startsWith(prefix + "i-"))
+                .map(n -> n.substring(prefix.length())).sorted().toList();
+        if (found.size() < spec.nodes()) {
+            throw new InvalidInputException("--nodes " + spec.nodes() + ": fabric " + spec.name() + " has "
+                    + found.size() + " instance namespaces (" + prefix + "i-...); is `podnet vpcsim --fabric "
+                    + spec.name() + "` serving " + url + "?");
+        }
+        instances = found.subList(0, spec.nodes());
+    }
+
+    private AwsSettings awsSettings() {
+        return AwsSettings.builder().region(region).endpoint(endpoint).staticCredentials("AKIDLAB", "lab")
+                .proxy(ProxySettings.none()).build();
+    }
+
     private AgentConfig agentConfig(int node) {
-        String instanceId = LabWorld.instanceId(node);
         Path dir = workDir.resolve(nodeName(node));
-        AwsCloudNetwork cloud = AwsCloudNetwork.create(AwsSettings.builder().region(DefaultWorld.REGION)
-                .endpoint(server.endpoint()).staticCredentials("AKIDLAB", "lab").proxy(ProxySettings.none()).build());
-        // Enough warm addresses for every pod of the node at once, so that ADDs rarely wait for EC2.
-        var warm = VpcCniEnvironment.warmPool(Map.of(VpcCniEnvironment.WARM_IP_TARGET,
-                String.valueOf(Math.max(1, spec.podsPerNode()))));
-        // External SNAT: pod-to-pod traffic in the VPC must keep the pod's source, whichever ENI holds it.
-        CloudPoolConfig pool = new CloudPoolConfig(cloud, instanceId, "podnet-lab", CloudPoolConfig.DEFAULT_POOL, warm,
-                List.of(), Optional.empty(), Lab::maxPods, Duration.ofSeconds(2),
-                Optional.of(new NodeSetup(true, List.of())), PodFamilies.IPV4);
+        // Every agent talks to EC2 over HTTP, as on a real node: the fabric follows what its calls change.
+        CloudPoolConfig pool = CloudPoolConfig.vpcCni(AwsCloudNetwork.create(awsSettings()), instances.get(node),
+                "podnet-lab", spec.agentEnv(), eniConfigs, Optional.empty(), MaxPods::vpcCni, Duration.ofSeconds(2),
+                true);
         return new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(), Optional.empty(),
                 List.of(), Duration.ofSeconds(30), Optional.of(pool), Optional.empty(), Map.of(),
                 NetNamespace.named(nodeNamespace(node)));
-    }
-
-    /** The VPC CNI's formula: every ENI's addresses but its primary one, plus two host-network pods. */
-    private static int maxPods(InstanceType type) {
-        return type.maxEnis() * (type.ipv4PerEni() - 1) + 2;
     }
 
     private void addPod(int node, int index) throws InterruptedException {
@@ -128,7 +173,7 @@ public final class Lab implements AutoCloseable {
         namespaces.delete(netns); // a leftover of a lab of the same name killed with -9
         namespaces.add(netns);
         podNamespaces.add(netns);
-        String conf = PodPlugin.config(workDir.resolve(nodeName(node)).resolve("agent.sock"));
+        String conf = PodPlugin.config(workDir.resolve(nodeName(node)).resolve("agent.sock"), spec.mode().pluginMode());
         String containerId = netns;
         JsonNode result = plugin.add(netns, containerId, conf, POD_PATIENCE);
         pods.add(new PodRecord(node, netns, containerId, conf, result));
@@ -139,7 +184,7 @@ public final class Lab implements AutoCloseable {
     }
 
     public String nodeNamespace(int node) {
-        return new FabricNames(spec.name()).instance(LabWorld.instanceId(node));
+        return new FabricNames(spec.name()).instance(instances.get(node));
     }
 
     /** What the lab is now: nodes with their ENIs as EC2 describes them, pods with the ENI that holds each address. */
@@ -147,24 +192,42 @@ public final class Lab implements AutoCloseable {
         List<LabStatus.Node> nodes = new ArrayList<>();
         List<NetworkInterface> all = new ArrayList<>();
         for (int node = 0; node < spec.nodes(); node++) {
-            String id = LabWorld.instanceId(node);
-            List<NetworkInterface> enis = emulator.describeNetworkInterfaces(EniFilter.attachedTo(id)).stream()
+            String id = instances.get(node);
+            List<NetworkInterface> enis = cloud.describeNetworkInterfaces(EniFilter.attachedTo(id)).stream()
                     .sorted(Comparator.comparingInt(Lab::device)).toList();
             all.addAll(enis);
             nodes.add(new LabStatus.Node(nodeName(node), nodeNamespace(node), id, enis.stream()
-                    .map(e -> new LabStatus.Eni(e.id(), device(e), e.subnetId(),
-                            Stream.concat(Stream.of(e.primaryIpv4()), e.secondaryIpv4().stream()).toList()))
-                    .toList()));
+                    .map(e -> new LabStatus.Eni(e.id(), device(e), e.subnetId(), addresses(e))).toList()));
         }
         List<LabStatus.Pod> podList = new ArrayList<>();
         for (PodRecord pod : pods) {
             List<String> ips = PodPlugin.addresses(pod.result());
-            Optional<NetworkInterface> eni = all.stream().filter(e -> ips.stream().anyMatch(ip ->
-                    e.secondaryIpv4().contains(ip))).findFirst();
+            Optional<NetworkInterface> eni = all.stream().filter(e -> ips.stream().anyMatch(ip -> holds(e, ip)))
+                    .findFirst();
             podList.add(new LabStatus.Pod(pod.netns(), pod.netns(), nodeName(pod.node()), ips,
                     eni.map(NetworkInterface::id).orElse(""), eni.map(NetworkInterface::subnetId).orElse("")));
         }
         return new LabStatus(nodes, podList);
+    }
+
+    /** CHECK pod {@code name} through the plugin, as a runtime does; the plugin's error, empty when it passes. */
+    public String check(String name) {
+        PodRecord pod = pods.stream().filter(p -> p.netns().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no pod " + name));
+        return plugin.check(pod.netns(), pod.containerId(), pod.conf(), pod.result());
+    }
+
+    /** What EC2 assigned to the ENI: its addresses, then its /28 and /80 prefixes. */
+    private static List<String> addresses(NetworkInterface eni) {
+        return Stream.of(Stream.of(eni.primaryIpv4()), eni.secondaryIpv4().stream(), eni.ipv4Prefixes().stream(),
+                eni.ipv6Prefixes().stream()).flatMap(s -> s).toList();
+    }
+
+    /** Whether a pod address is one of the ENI's secondary addresses or inside one of its prefixes. */
+    private static boolean holds(NetworkInterface eni, String ip) {
+        return eni.secondaryIpv4().contains(ip)
+                || Stream.concat(eni.ipv4Prefixes().stream(), eni.ipv6Prefixes().stream())
+                .anyMatch(prefix -> LabWorld.inside(ip, prefix));
     }
 
     private static int device(NetworkInterface eni) {

@@ -9,12 +9,19 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 /**
- * Pod-to-pod reachability: {@code ping -c1 -W1} from each pod's namespace to every other pod's IPv4 address. The
- * pings run in parallel, since a failing one costs its full second.
+ * Pod-to-pod reachability: {@code ping} from each pod's namespace to every address (IPv4 and IPv6) of every other
+ * pod, one reply within {@link #DEADLINE_SECONDS} each. The pings run in parallel, since a failing one costs its
+ * whole deadline.
  *
- * @param ok ok.get(from).get(to); the diagonal is true
+ * @param ok ok.get(from).get(to): every address of {@code to} answered {@code from}; the diagonal is true
  */
 public record PingMatrix(List<String> pods, List<List<Boolean>> ok) {
+    /**
+     * Long enough for a first packet that waits on neighbour discovery (a new IPv6 link's duplicate address
+     * detection lasts a second), short enough that a missing route shows at once.
+     */
+    static final int DEADLINE_SECONDS = 3;
+
     public static PingMatrix measure(LabStatus status, Exec exec) throws InterruptedException {
         List<LabStatus.Pod> pods = status.pods();
         List<List<Boolean>> ok = new ArrayList<>();
@@ -23,8 +30,7 @@ public record PingMatrix(List<String> pods, List<List<Boolean>> ok) {
             for (LabStatus.Pod from : pods) {
                 List<Future<Boolean>> row = new ArrayList<>();
                 for (LabStatus.Pod to : pods) {
-                    row.add(pool.submit(() -> from == to || exec.run(List.of("ip", "netns", "exec", from.netns(),
-                            "ping", "-n", "-q", "-c1", "-W1", ipv4(to)), "").ok()));
+                    row.add(pool.submit(() -> from == to || to.ips().stream().allMatch(ip -> pings(exec, from, ip))));
                 }
                 futures.add(row);
             }
@@ -41,6 +47,11 @@ public record PingMatrix(List<String> pods, List<List<Boolean>> ok) {
             }
         }
         return new PingMatrix(pods.stream().map(LabStatus.Pod::name).toList(), ok);
+    }
+
+    static boolean pings(Exec exec, LabStatus.Pod from, String address) {
+        return exec.run(List.of("ip", "netns", "exec", from.netns(), "ping", "-n", "-q", "-c1",
+                "-w" + DEADLINE_SECONDS, address), "").ok();
     }
 
     public boolean allOk() {
@@ -72,10 +83,5 @@ public record PingMatrix(List<String> pods, List<List<Boolean>> ok) {
     /** Short column heads (p1, p2, ...), named under the table: pod names are too wide to be columns. */
     private static String column(int c) {
         return "p" + (c + 1);
-    }
-
-    static String ipv4(LabStatus.Pod pod) {
-        return pod.ips().stream().filter(ip -> ip.indexOf(':') < 0).findFirst()
-                .orElseThrow(() -> new IllegalStateException("pod " + pod.name() + " has no IPv4 address"));
     }
 }

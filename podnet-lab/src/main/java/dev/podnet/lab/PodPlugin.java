@@ -27,11 +27,11 @@ final class PodPlugin {
         this.exec = exec;
     }
 
-    /** Routed mode on the node's agent, whose cloud pool is named vpc. */
-    static String config(Path agentSocket) {
+    /** The plugin in {@code mode} on the node's agent, whose cloud pool is named vpc. */
+    static String config(Path agentSocket, String mode) {
         return """
-                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed","mtu":9001,
-                 "ipam":{"type":"podnet-ipam","agentSocket":"%s","pool":"vpc"}}""".formatted(agentSocket);
+                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"%s","mtu":9001,
+                 "ipam":{"type":"podnet-ipam","agentSocket":"%s","pool":"vpc"}}""".formatted(mode, agentSocket);
     }
 
     /** ADD, again while the agent answers "try again later", until {@code patience} runs out; the CNI result. */
@@ -53,9 +53,18 @@ final class PodPlugin {
 
     /** DEL with the ADD's result as prevResult, as a runtime sends it; the error text, empty when it worked. */
     String del(String netns, String containerId, String conf, JsonNode addResult) {
+        return withPrevResult("DEL", netns, containerId, conf, addResult);
+    }
+
+    /** CHECK, the same way; the error text, empty when the attachment is as ADD made it. */
+    String check(String netns, String containerId, String conf, JsonNode addResult) {
+        return withPrevResult("CHECK", netns, containerId, conf, addResult);
+    }
+
+    private String withPrevResult(String command, String netns, String containerId, String conf, JsonNode addResult) {
         ObjectNode withPrev = (ObjectNode) parse(conf);
         withPrev.set("prevResult", addResult);
-        Exec.Result r = run("DEL", netns, containerId, withPrev.toString());
+        Exec.Result r = run(command, netns, containerId, withPrev.toString());
         return r.ok() ? "" : r.out().strip() + " " + r.err().strip();
     }
 

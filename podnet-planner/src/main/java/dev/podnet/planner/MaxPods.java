@@ -1,5 +1,6 @@
 package dev.podnet.planner;
 
+import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.net.InstanceType;
 import dev.podnet.net.InvalidInputException;
 
@@ -53,6 +54,12 @@ public final class MaxPods {
     }
 
     private MaxPods() {
+    }
+
+    /** What an agent with this warm pool tells the kubelet: the VPC CNI's formula for its mode, IPv4. */
+    public static int vpcCni(InstanceType type, WarmPoolConfig warm) {
+        return compute(type, warm.prefixMode() ? Mode.PREFIX : Mode.SECONDARY_IP, warm.customNetworking(), false, null)
+                .maxPods();
     }
 
     public static Result compute(InstanceType type, Mode mode, boolean customNetworking, boolean ipv6, Integer cap) {

@@ -93,13 +93,14 @@ class FabricNetnsTest {
     void routesEveryAssignedAddressAndEnforcesSourceAndMacChecks() {
         String a = names.instance(INSTANCE_M5_LARGE);
         String b = names.instance(INSTANCE_C5_XLARGE);
-        assertThat(made).startsWith(names.router()).contains(a, b).hasSize(4);
+        assertThat(made).startsWith(names.router(), names.outside()).contains(a, b).hasSize(5);
         assertThat(fabric.namespaces()).containsExactlyInAnyOrderElementsOf(made);
         NetworkInterface aPrimary = eniAt(INSTANCE_M5_LARGE, 0);
         NetworkInterface bPrimary = eniAt(INSTANCE_C5_XLARGE, 0);
         assertThat(ip(a, "-o", "addr", "show", "dev", "eth0")).contains(aPrimary.primaryIpv4() + "/19");
         assertThat(ip(a, "-o", "link", "show", "dev", "eth0")).contains(aPrimary.macAddress()).contains("mtu 9001");
         assertThat(pings(a, bPrimary.primaryIpv4())).as("A pings B's primary address").isTrue();
+        assertThat(pings(a, Fabric.OUTSIDE_IPV4)).as("A reaches the outside host through the router").isTrue();
 
         // Hot-plug: an ENI attached through the API shows up as eth1 with its MAC, up, no address.
         String eniId = ec2.call("CreateNetworkInterface", "SubnetId", NODE_SUBNET_A).text("//networkInterfaceId");

@@ -30,6 +30,9 @@ public record EniPort(String eniId, String routerDevice, String instanceId, int 
      */
     public static final String IPV4_DELIVERY_HOP = "169.254.0.2";
 
+    /** {@link #IPV4_DELIVERY_HOP} for IPv6: the next hop of every route to an ENI's /80 prefixes. */
+    public static final String IPV6_DELIVERY_HOP = "fe80::2";
+
     /** The ENI's MTU in EC2 (jumbo frames inside a VPC). */
     public static final int MTU = 9001;
 

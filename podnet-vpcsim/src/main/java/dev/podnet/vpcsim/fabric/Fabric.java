@@ -8,10 +8,12 @@ import dev.podnet.linux.Iptables;
 import dev.podnet.linux.LinuxException;
 import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
+import dev.podnet.linux.VethPair;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.SequencedMap;
 import java.util.function.Supplier;
 
@@ -21,6 +23,10 @@ import java.util.function.Supplier;
  * plan against the last one applied ({@link FabricChanges}) and runs the difference: one {@code ip} batch for the
  * router, one per instance that got an interface, and an {@code iptables-restore} per family when the rules changed.
  * Reconciles are serialised, so each one starts from what the previous one made.
+ *
+ * <p>Beyond the router sits one outside host ({@link #OUTSIDE_IPV4}, {@link #OUTSIDE_IPV6}, in documentation ranges
+ * no VPC uses): anything outside the VPC's blocks, such as the internet behind a NAT gateway. It is what a test of
+ * the node's SNAT sends to; the router reaches it directly and it answers through the router.
  *
  * <p>If applying fails half way, the fabric no longer knows what it made: it says so in the exception, and the next
  * reconcile rebuilds the router's state from scratch rather than trust the diff.
@@ -35,6 +41,11 @@ public final class Fabric implements AutoCloseable {
             "net.ipv4.conf.default.rp_filter", "0",
             "net.ipv4.conf.all.send_redirects", "0",
             "net.ipv4.conf.default.send_redirects", "0");
+
+    public static final String OUTSIDE_IPV4 = "198.51.100.10";
+    public static final String OUTSIDE_IPV6 = "2001:db8:100::10";
+    /** The router's end of the outside host's veth. */
+    private static final String OUTSIDE_DEVICE = "outside";
 
     private final FabricNames names;
     private final Supplier<WorldSnapshot> world;
@@ -66,10 +77,28 @@ public final class Fabric implements AutoCloseable {
         started = true;
         Iproute router = new Iproute(exec, NetNamespace.named(namespaces.add(names.router()).name().orElseThrow()));
         router.sysctls(ROUTER_SYSCTLS);
+        startOutside();
         reconcile();
-        List<String> made = new ArrayList<>(List.of(names.router()));
+        List<String> made = new ArrayList<>(List.of(names.router(), names.outside()));
         applied.instances().forEach(i -> made.add(names.instance(i)));
         return made;
+    }
+
+    /** The outside host: its namespace, a veth to the router, an address of each family, the router as gateway. */
+    private void startOutside() {
+        NetNamespace outside = NetNamespace.named(namespaces.add(names.outside()).name().orElseThrow());
+        IpBatch router = IpBatch.ip(NetNamespace.named(names.router()));
+        new VethPair(OUTSIDE_DEVICE, "eth0", outside, Optional.empty(), EniPort.MTU).addTo(router);
+        router.add("link", "set", OUTSIDE_DEVICE, "up")
+                .add("addr", "add", "198.51.100.1/24", "dev", OUTSIDE_DEVICE)
+                .add("addr", "add", "2001:db8:100::1/64", "dev", OUTSIDE_DEVICE, "nodad")
+                .run(exec);
+        IpBatch.ip(outside).add("link", "set", "lo", "up").add("link", "set", "eth0", "up")
+                .add("addr", "add", OUTSIDE_IPV4 + "/24", "dev", "eth0")
+                .add("addr", "add", OUTSIDE_IPV6 + "/64", "dev", "eth0", "nodad")
+                .add("route", "add", "default", "via", "198.51.100.1")
+                .add("route", "add", "default", "via", "2001:db8:100::1")
+                .run(exec);
     }
 
     /** Makes the kernel match the world now; returns when it does. */

@@ -62,13 +62,20 @@ public record FabricChanges(List<String> addInstances, IpBatch router, Sequenced
                     "nud", "permanent");
             if (port.ipv6()) {
                 router.add("addr", "add", EniPort.IPV6_GATEWAY + "/64", "dev", port.routerDevice(), "nodad");
+                router.add("neigh", "replace", EniPort.IPV6_DELIVERY_HOP, "lladdr", port.mac(), "dev",
+                        port.routerDevice(), "nud", "permanent");
             }
-            // EC2 hands the instance a link that is up and has no address; the primary ENI comes configured (DHCP).
+            // EC2 hands the instance a link that is up and has no address; the primary ENI comes configured (DHCP,
+            // and for IPv6 the router's advertisement).
             IpBatch batch = instanceBatches.computeIfAbsent(port.instanceId(), i -> IpBatch.ip(instance));
             batch.add("link", "set", port.instanceDevice(), "up");
             if (port.deviceIndex() == 0) {
                 batch.add("addr", "add", port.primaryCidr(), "dev", port.instanceDevice());
                 batch.add("route", "add", "default", "via", port.gateway(), "dev", port.instanceDevice());
+                if (port.ipv6()) {
+                    batch.add("route", "add", "default", "via", EniPort.IPV6_GATEWAY, "dev",
+                            port.instanceDevice());
+                }
             }
         }
 
@@ -89,7 +96,7 @@ public record FabricChanges(List<String> addInstances, IpBatch router, Sequenced
                 if (dst.indexOf(':') < 0) {
                     router.add("route", "replace", dst, "via", EniPort.IPV4_DELIVERY_HOP, "dev", dev, "onlink");
                 } else {
-                    router.add("route", "replace", dst, "dev", dev);
+                    router.add("route", "replace", dst, "via", EniPort.IPV6_DELIVERY_HOP, "dev", dev);
                 }
             }
         });

@@ -3,8 +3,8 @@ package dev.podnet.vpcsim.fabric;
 import java.util.regex.Pattern;
 
 /**
- * What a fabric called NAME names its things: the router namespace {@code NAME-vpc}, one namespace
- * {@code NAME-<instance-id>} per instance, and on the router one veth per attached ENI named from the ENI's id.
+ * What a fabric called NAME names its things: the router namespace {@code NAME-vpc}, the outside host's
+ * {@code NAME-out}, one namespace {@code NAME-<instance-id>} per instance, and on the router one veth per attached ENI named from the ENI's id.
  * A leftover of the same fabric (after a crash) is recognised by these names alone, and nothing else matches them.
  */
 public record FabricNames(String name) {
@@ -21,13 +21,17 @@ public record FabricNames(String name) {
         return name + "-vpc";
     }
 
+    public String outside() {
+        return name + "-out";
+    }
+
     public String instance(String instanceId) {
         return name + "-" + instanceId;
     }
 
     /** Whether namespace {@code ns} is this fabric's (and not, say, fabric NAME-2's). */
     public boolean owns(String ns) {
-        return ns.equals(router()) || ns.matches(Pattern.quote(name) + "-i-[0-9a-f]+");
+        return ns.equals(router()) || ns.equals(outside()) || ns.matches(Pattern.quote(name) + "-i-[0-9a-f]+");
     }
 
     /**

@@ -42,7 +42,7 @@ class FabricChangesTest {
                 "route replace " + primary.primaryIpv4() + "/32 via 169.254.0.2 dev " + dev + " onlink");
         assertThat(changes.instanceBatches().get(INSTANCE_M5_LARGE).lines()).containsExactly(
                 "link set eth0 up", "addr add " + primary.primaryIpv4() + "/19 dev eth0",
-                "route add default via 10.0.0.1 dev eth0");
+                "route add default via 10.0.0.1 dev eth0", "route add default via fe80::1 dev eth0");
         assertThat(changes.ipv4Filter().orElseThrow().lines()).contains(
                 "-A FORWARD -i " + dev + " -j " + dev,
                 "-A INPUT -i " + dev + " -j " + dev,
@@ -73,11 +73,12 @@ class FabricChangesTest {
                 "addr add 10.0.0.1/32 dev " + dev,
                 "neigh replace 169.254.0.2 lladdr " + eni.macAddress() + " dev " + dev + " nud permanent",
                 "addr add fe80::1/64 dev " + dev + " nodad",
+                "neigh replace fe80::2 lladdr " + eni.macAddress() + " dev " + dev + " nud permanent",
                 "route replace " + eni.primaryIpv4() + "/32 via 169.254.0.2 dev " + dev + " onlink",
                 "route replace " + secondary.get(0) + "/32 via 169.254.0.2 dev " + dev + " onlink",
                 "route replace " + secondary.get(1) + "/32 via 169.254.0.2 dev " + dev + " onlink",
                 "route replace " + prefixes.getFirst() + " via 169.254.0.2 dev " + dev + " onlink",
-                "route replace " + v6.getFirst() + " dev " + dev);
+                "route replace " + v6.getFirst() + " via fe80::2 dev " + dev);
         assertThat(changes.instanceBatches().keySet()).containsExactly(INSTANCE_M5_LARGE);
         assertThat(changes.instanceBatches().get(INSTANCE_M5_LARGE).lines()).containsExactly("link set eth2 up");
         assertThat(changes.ipv6Filter().orElseThrow().lines()).contains("-A " + dev + " -s " + v6.getFirst() + " -j RETURN");
@@ -113,8 +114,10 @@ class FabricChangesTest {
     void namesAreBoundedAndLeftoversRecognisedOnlyByTheirOwnName() {
         assertThat(FabricNames.routerDevice("eni-0123456789abcdef0")).isEqualTo("eni56789abcdef0").hasSize(15);
         assertThat(names.owns("lab-vpc")).isTrue();
+        assertThat(names.owns("lab-out")).isTrue();
         assertThat(names.owns("lab-i-0000000000000000a")).isTrue();
         assertThat(names.owns("lab-2-vpc")).isFalse();
+        assertThat(names.owns("lab-2-out")).isFalse();
         assertThat(names.owns("lab-2-i-0000000000000000a")).isFalse();
         assertThatThrownBy(() -> new FabricNames("Lab;rm")).isInstanceOf(IllegalArgumentException.class);
         assertThat(FabricFilter.rules(FabricPlan.EMPTY, Family.IPV4).lines()).containsExactly(
