@@ -15,13 +15,15 @@ import java.util.Set;
  * @param runtimeIps       {@code runtimeConfig.ips}, the "ips" capability (address with or without prefix)
  * @param argsIps          {@code args.cni.ips}, the same request through the "args" convention
  * @param validAttachments {@code cni.dev/valid-attachments}; null unless the runtime sent it (GC always does)
- * @param mode             the main plugin's "mode" (podnet: "routed"); null when absent. Read for every type, as a
- *                         string, which is what macvlan's and ipvlan's "mode" are too
+ * @param mode             the main plugin's "mode" (podnet: "routed", "ipvlan"); null when absent. Read for every type,
+ *                         as a string, which is what macvlan's and ipvlan's "mode" are too
  * @param mtu              the top-level "mtu" (podnet, bridge, ptp); null when absent
+ * @param master           the top-level "master" (podnet's ipvlan mode, macvlan, ipvlan): the link the pod's interface
+ *                         hangs off; null when absent
  */
 public record NetConf(String cniVersion, String name, String type, Ipam ipam, CniResult.Dns dns, CniResult prevResult,
                       List<String> runtimeIps, List<String> argsIps, List<Attachment> validAttachments, String mode,
-                      Integer mtu) {
+                      Integer mtu, String master) {
     public NetConf {
         dns = dns == null ? CniResult.Dns.EMPTY : dns;
         runtimeIps = runtimeIps == null ? List.of() : List.copyOf(runtimeIps);

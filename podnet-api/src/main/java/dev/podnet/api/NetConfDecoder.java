@@ -100,6 +100,7 @@ public final class NetConfDecoder {
         List<Attachment> topAttachments = null;
         String mode = null;
         Integer mtu = null;
+        String master = null;
         for (String field = in.nextField(); field != null; field = in.nextField()) {
             switch (field) {
                 case "cniVersion" -> version = in.string();
@@ -114,6 +115,7 @@ public final class NetConfDecoder {
                 case ATTACHMENTS -> topAttachments = readAttachments(in);
                 case "mode" -> mode = in.string();
                 case "mtu" -> mtu = in.integer(); // its range is the main plugin's to judge (bridge takes 0 = default)
+                case "master" -> master = in.string();
                 default -> in.skip();
             }
         }
@@ -125,7 +127,7 @@ public final class NetConfDecoder {
         }
         List<Attachment> valid = topValid != null ? topValid : topAttachments != null ? topAttachments
                 : runtime.valid != null ? runtime.valid : runtime.attachments;
-        return new NetConf(version, name, type, ipam, dns, prevResult, runtime.ips, argsIps, valid, mode, mtu);
+        return new NetConf(version, name, type, ipam, dns, prevResult, runtime.ips, argsIps, valid, mode, mtu, master);
     }
 
 

@@ -9,17 +9,16 @@ import dev.podnet.api.CniVersion;
 import dev.podnet.api.NetConf;
 import dev.podnet.api.NetConfDecoder;
 import dev.podnet.api.PluginOutput;
+import dev.podnet.linux.NetNamespace;
 import dev.podnet.linux.ProcessExec;
-import dev.podnet.linux.RoutedVeth;
 import java.io.InputStream;
 import java.io.PrintStream;
 import java.util.Map;
 import java.util.function.Function;
-import java.util.function.Supplier;
 
 /**
  * One run of a podnet CNI plugin: environment and stdin in, a result or a spec error on stdout. Which plugin runs
- * follows the configuration's type: {@code podnet} is the main plugin ({@link RoutedBackend} around the address
+ * follows the configuration's type: {@code podnet} is the main plugin ({@link MainPlugin} around the address
  * backend), any other type is a main plugin that has podnet-ipam as its IPAM plugin.
  * Nothing but JSON ever reaches stdout; a failure that is not a CniException is reported as code 999 with its
  * class and message, and its stack trace goes to stderr only when PODNET_DEBUG is set.
@@ -45,17 +44,17 @@ final class Plugin {
     private final PrintStream stdout;
     private final PrintStream stderr;
     private final Function<NetConf, Backend> backends;
-    /** The node side of the main plugin: the node is this process's namespace, or the one the agent serves. */
-    private final Supplier<RoutedVeth> veths;
+    /** The main plugin's node: this process's namespace, or the one the agent serves. */
+    private final NetNamespace node;
 
     Plugin(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
            Function<NetConf, Backend> backends) {
-        this(env, stdin, stdout, stderr, backends, () -> new RoutedVeth(new ProcessExec()));
+        this(env, stdin, stdout, stderr, backends, NetNamespace.current());
     }
 
     Plugin(Map<String, String> env, InputStream stdin, PrintStream stdout, PrintStream stderr,
-           Function<NetConf, Backend> backends, Supplier<RoutedVeth> veths) {
-        this.veths = veths;
+           Function<NetConf, Backend> backends, NetNamespace node) {
+        this.node = node;
         this.env = env;
         this.stdin = stdin;
         this.stdout = stdout;
@@ -77,8 +76,8 @@ final class Plugin {
             cni.command().requireAllowedBy(version);
             conf.requireIpam(TYPE);
             Backend backend = backends.apply(conf);
-            if (RoutedBackend.TYPE.equals(conf.type())) {
-                backend = RoutedBackend.of(conf, backend, veths.get());
+            if (MainPlugin.TYPE.equals(conf.type())) {
+                backend = MainPlugin.of(conf, backend, new ProcessExec(), node);
             }
             switch (cni.command()) {
                 case ADD -> {

@@ -11,8 +11,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.function.Function;
 import dev.podnet.linux.NetNamespace;
-import dev.podnet.linux.ProcessExec;
-import dev.podnet.linux.RoutedVeth;
 
 /**
  * The serving side of exec: runs the plugin's own {@link Plugin} on the forwarded environment and stdin and returns
@@ -35,22 +33,21 @@ public final class PluginInAgent {
     }
 
     /**
-     * As {@link #run(AgentRequest.Exec, Function)}, with the node's side of each pod (host veth, routes, rules) in
+     * As {@link #run(AgentRequest.Exec, Function)}, with the node's side of each pod (host veth, routes, rules; the
+     * ipvlan master) in
      * {@code node}: the agent's node namespace, which need not be the one the agent runs in ({@code --netns}).
      */
     public static AgentReply run(AgentRequest.Exec exec, Function<AgentRequest, AgentReply> agent, NetNamespace node) {
         AgentBackend direct = new AgentBackend(Path.of(exec.agentSocket()), agent::apply);
-        return serve(exec, conf -> exec.agentSocket().equals(conf.ipam().agentSocket()) ? direct : null,
-                () -> new RoutedVeth(new ProcessExec(), node));
+        return serve(exec, conf -> exec.agentSocket().equals(conf.ipam().agentSocket()) ? direct : null, node);
     }
 
     /** @param backends the backend for a configuration this server serves, or null to decline it */
     static AgentReply serve(AgentRequest.Exec exec, Function<NetConf, Backend> backends) {
-        return serve(exec, backends, () -> new RoutedVeth(new ProcessExec()));
+        return serve(exec, backends, NetNamespace.current());
     }
 
-    private static AgentReply serve(AgentRequest.Exec exec, Function<NetConf, Backend> backends,
-                                    java.util.function.Supplier<RoutedVeth> veths) {
+    private static AgentReply serve(AgentRequest.Exec exec, Function<NetConf, Backend> backends, NetNamespace node) {
         ByteArrayOutputStream out = new ByteArrayOutputStream(256);
         ByteArrayOutputStream err = new ByteArrayOutputStream(0);
         PrintStream stdout = new PrintStream(out, false, StandardCharsets.UTF_8);
@@ -61,7 +58,7 @@ public final class PluginInAgent {
                 throw new Plugin.NotServed();
             }
             return backend;
-        }, veths);
+        }, node);
         try {
             int status = plugin.run();
             stdout.flush();

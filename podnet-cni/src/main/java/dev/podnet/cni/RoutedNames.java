@@ -19,22 +19,25 @@ record RoutedNames(String hostVeth, String hostMac, String alias) {
     static final String ALIAS_PREFIX = "podnet:";
 
     static RoutedNames of(String containerId, String ifName) {
-        byte[] sha1 = sha1(containerId + "/" + ifName);
-        String hex = HexFormat.of().formatHex(sha1);
         byte[] mac = new byte[6];
         mac[0] = 0x02; // locally administered, unicast
-        System.arraycopy(sha1, 10, mac, 1, 5);
-        return new RoutedNames("eni" + hex.substring(0, 11), HexFormat.ofDelimiter(":").formatHex(mac),
+        System.arraycopy(sha1(containerId, ifName), 10, mac, 1, 5);
+        return new RoutedNames(linkName("eni", containerId, ifName), HexFormat.ofDelimiter(":").formatHex(mac),
                 alias(containerId, ifName));
+    }
+
+    /** {@code prefix} and 11 hex digits of the SHA-1 of the attachment's key: with a 3-letter prefix, within IFNAMSIZ. */
+    static String linkName(String prefix, String containerId, String ifName) {
+        return prefix + HexFormat.of().formatHex(sha1(containerId, ifName)).substring(0, 11);
     }
 
     static String alias(String containerId, String ifName) {
         return ALIAS_PREFIX + containerId + "/" + ifName;
     }
 
-    private static byte[] sha1(String text) {
+    private static byte[] sha1(String containerId, String ifName) {
         try {
-            return MessageDigest.getInstance("SHA-1").digest(text.getBytes(StandardCharsets.UTF_8));
+            return MessageDigest.getInstance("SHA-1").digest((containerId + "/" + ifName).getBytes(StandardCharsets.UTF_8));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("every JDK has SHA-1", e);
         }

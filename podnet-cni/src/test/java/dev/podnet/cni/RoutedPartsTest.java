@@ -9,6 +9,7 @@ import dev.podnet.api.CniResult;
 import dev.podnet.api.NetConf;
 import dev.podnet.api.NetConfDecoder;
 import dev.podnet.api.ResultCodec;
+import dev.podnet.linux.NetNamespace;
 import dev.podnet.linux.RoutedVeth;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -26,22 +27,28 @@ class RoutedPartsTest {
     }
 
     @Test
-    void theConfigurationSaysModeAndMtuAndOtherModesAreRefusedByName() {
+    void theConfigurationSaysModeAndMtuAndUnknownModesAreRefusedByName() {
         NetConf conf = decode("""
                 {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed","mtu":9001,
                  "ipam":{"type":"podnet-ipam","agentSocket":"/run/podnet/agent.sock","pool":"vpc"}}""");
         assertThat(conf.mode()).isEqualTo("routed");
         assertThat(conf.mtu()).isEqualTo(9001);
         assertThat(conf.ipam().agentSocket()).isEqualTo("/run/podnet/agent.sock");
-        RoutedBackend.of(conf, null, null);
-        NetConf ipvlan = decode("""
-                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"ipvlan","ipam":{"type":"podnet-ipam"}}""");
-        assertThatThrownBy(() -> RoutedBackend.of(ipvlan, null, null)).isInstanceOf(CniException.class)
-                .hasMessageContaining("mode").extracting(e -> ((CniException) e).code()).isEqualTo(2);
-        NetConf tiny = decode("""
-                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mtu":500,"ipam":{"type":"podnet-ipam"}}""");
-        assertThatThrownBy(() -> RoutedBackend.of(tiny, null, null)).isInstanceOf(CniException.class)
-                .extracting(e -> ((CniException) e).code()).isEqualTo(7);
+        MainPlugin.of(conf, null, null, NetNamespace.current());
+        assertRefused("""
+                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"macvlan","ipam":{"type":"podnet-ipam"}}""",
+                2, "mode=\"macvlan\"; podnet supports \"routed\" and \"ipvlan\"");
+        assertRefused("""
+                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mtu":500,"ipam":{"type":"podnet-ipam"}}""",
+                7, "mtu must be 1280..65535");
+    }
+
+    static void assertRefused(String json, int code, String details) {
+        assertThatThrownBy(() -> MainPlugin.of(decode(json), null, null, NetNamespace.current()))
+                .isInstanceOfSatisfying(CniException.class, e -> {
+                    assertThat(e.code()).isEqualTo(code);
+                    assertThat(e.details()).contains(details);
+                });
     }
 
     @Test
@@ -63,7 +70,7 @@ class RoutedPartsTest {
                 List.of()))).containsExactly("10.1.0.5");
     }
 
-    private static NetConf decode(String json) {
+    static NetConf decode(String json) {
         return NetConfDecoder.decode(json.getBytes(StandardCharsets.UTF_8), CniCommand.ADD);
     }
 }

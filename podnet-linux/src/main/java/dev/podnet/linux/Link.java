@@ -28,6 +28,13 @@ public record Link(String name, int index, int mtu, String mac, List<String> fla
     public record Vxlan(long id, Optional<String> local, Optional<String> link, int port, boolean learning) {
     }
 
+    /** Linux's limit: IFNAMSIZ - 1 characters, none of them '/', ':' or white space. */
+    public static void checkName(String name) {
+        if (name == null || !name.matches("[A-Za-z0-9_.@-]{1,15}")) {
+            throw new IllegalArgumentException("\"" + name + "\" is not an interface name (1-15 of letters, digits, _ . @ -)");
+        }
+    }
+
     /** Administratively up ({@code ip link set up}). */
     public boolean up() {
         return flags.contains("UP");

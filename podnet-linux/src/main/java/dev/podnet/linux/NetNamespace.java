@@ -59,6 +59,14 @@ public record NetNamespace(Optional<String> name, Optional<Path> path) {
         return name.map(n -> Files.exists(Namespaces.NETNS_DIR.resolve(n))).orElseGet(() -> path.map(Files::exists).orElse(true));
     }
 
+    /**
+     * How {@code ip link ... netns TARGET} names this namespace, to send a link there: its name, its path, or this
+     * process's pid when it is the namespace this process runs in.
+     */
+    String linkTarget() {
+        return name.or(() -> path.map(Object::toString)).orElseGet(() -> Long.toString(ProcessHandle.current().pid()));
+    }
+
     /** {@code [tool, -n, NAME]}, {@code [nsenter, --net=PATH, tool]} or {@code [tool]}. */
     List<String> iproute(String tool) {
         List<String> argv = new ArrayList<>();

@@ -93,12 +93,7 @@ public final class RoutedVeth {
     public RoutedVeth(Exec exec, NetNamespace node) {
         this.exec = exec;
         this.host = new Iproute(exec, node);
-        this.hostTarget = node.name().or(() -> node.path().map(Object::toString))
-                .orElseGet(() -> Long.toString(ProcessHandle.current().pid()));
-    }
-
-    public RoutedVeth(Exec exec) {
-        this(exec, NetNamespace.current());
+        this.hostTarget = node.linkTarget();
     }
 
     /** The node's namespace, where the host ends, their routes and the rules are. */

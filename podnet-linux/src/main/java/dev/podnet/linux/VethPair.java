@@ -19,8 +19,8 @@ public record VethPair(String name, String peerName, NetNamespace peerNetns, Opt
         Objects.requireNonNull(peerName, "peerName");
         Objects.requireNonNull(peerNetns, "peerNetns");
         Objects.requireNonNull(peerMac, "peerMac");
-        checkIfName(name);
-        checkIfName(peerName);
+        Link.checkName(name);
+        Link.checkName(peerName);
         if (peerNetns.name().isEmpty()) {
             throw new IllegalArgumentException("a veth pair's peer goes into a named namespace, not the current one");
         }
@@ -41,12 +41,5 @@ public record VethPair(String name, String peerName, NetNamespace peerNetns, Opt
         peerMac.ifPresent(m -> words.addAll(List.of("address", m)));
         words.addAll(List.of("mtu", Integer.toString(mtu), "netns", peerNetns.name().orElseThrow()));
         return batch.add(words.toArray(String[]::new));
-    }
-
-    /** Linux's limit: IFNAMSIZ - 1 characters, none of them '/', ':' or white space. */
-    static void checkIfName(String name) {
-        if (!name.matches("[A-Za-z0-9_.@-]{1,15}")) {
-            throw new IllegalArgumentException("\"" + name + "\" is not an interface name (1-15 of letters, digits, _ . @ -)");
-        }
     }
 }

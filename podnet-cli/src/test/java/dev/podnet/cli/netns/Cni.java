@@ -20,12 +20,14 @@ final class Cni {
     private final Netns net;
     private final String node;
     private final String cniPath;
+    private final Path mainPlugin;
 
     /** @param node the namespace to run the plugins in (the "node" of the test) */
     Cni(Netns net, String node, PodnetIpamPlugin plugin) {
         this.net = net;
         this.node = node;
         this.cniPath = plugin.cniPath();
+        this.mainPlugin = plugin.mainPlugin();
     }
 
     /** A pod: its namespace and the container id the runtime uses for it. */
@@ -82,6 +84,11 @@ final class Cni {
     /** CHECK with {@code prevResult} set to the result ADD returned, as a runtime sends it. */
     Outcome check(String type, Pod pod, String conf, JsonNode prevResult) {
         return run(type, "CHECK", pod, withPrevResult(conf, prevResult));
+    }
+
+    /** Runs podnet's main plugin {@code podnet} (installed as install-cni installs it) for {@code pod}'s eth0. */
+    Outcome podnet(String command, Pod pod, String conf) {
+        return run(mainPlugin, command, pod, "eth0", conf);
     }
 
     /** Runs the plugin executable {@code plugin} inside the node namespace. */

@@ -173,6 +173,26 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
         return out;
     }
 
+    /**
+     * Why this kernel cannot make links of {@code type} on {@code master} in {@code ns} (built without CONFIG_IPVLAN:
+     * {@code Error: Unknown device type.}), or empty when it can; the probe link is deleted again.
+     */
+    Optional<String> cannotCreate(String ns, String master, String type, String mode) {
+        Processes.Result probe = ip(ns, "link", "add", "link", master, "name", "pnprobe", "type", type, "mode", mode);
+        if (probe.exit() != 0) {
+            return Optional.of(probe.err().strip());
+        }
+        ipOk(ns, "link", "del", "pnprobe");
+        return Optional.empty();
+    }
+
+    /** Skips the test, with the kernel's reason, when it cannot make links of {@code type} (see {@link #cannotCreate}). */
+    void assumeKernelSupports(String ns, String master, String type, String mode) {
+        Optional<String> missing = cannotCreate(ns, master, type, mode);
+        Assumptions.assumeTrue(missing.isEmpty(), () -> "this kernel cannot create " + type + " links ("
+                + missing.orElseThrow() + "); the " + type + " plugin needs them");
+    }
+
     /** Global addresses only (no link-local, no loopback). */
     List<String> globalCidrs(String ns, String ifName) {
         return addresses(ns, ifName).stream().filter(a -> a.scope().equals("global")).map(Address::cidr).toList();

@@ -148,8 +148,8 @@ class NodeSetupNetnsTest {
         assertThat(rules).contains(want.apply(address).toArray(String[]::new))
                 .doesNotContain(unwanted.apply(address).toArray(String[]::new));
         assertThat(net.ipOk(node, "route", "show", address).out()).contains("dev eni");
-        cni.run(PLUGIN.mainPlugin(), "CHECK", pod, "eth0", Cni.withPrevResult(conf, result)).succeeded();
-        cni.run(PLUGIN.mainPlugin(), "DEL", pod, "eth0", Cni.withPrevResult(conf, result)).succeeded();
+        cni.podnet("CHECK", pod, Cni.withPrevResult(conf, result)).succeeded();
+        cni.podnet("DEL", pod, Cni.withPrevResult(conf, result)).succeeded();
         assertThat(net.ipOk(node, "rule", "show").out()).doesNotContain(address);
     }
 
@@ -180,7 +180,7 @@ class NodeSetupNetnsTest {
     private JsonNode awaitAdd(Cni cni, Cni.Pod pod, String conf) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
         while (true) {
-            Cni.Outcome o = cni.run(PLUGIN.mainPlugin(), "ADD", pod, "eth0", conf);
+            Cni.Outcome o = cni.podnet("ADD", pod, conf);
             if (o.exit() == 0) {
                 return o.result();
             }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -37,20 +36,11 @@ class OtherMainPluginsNetnsTest {
         return node;
     }
 
-    /** Skips the test when this kernel cannot make links of {@code type} (e.g. built without CONFIG_IPVLAN). */
-    private void assumeKernelSupports(String node, String type, String mode) {
-        Processes.Result probe = net.ip(node, "link", "add", "link", MASTER, "name", "pnprobe", "type", type, "mode", mode);
-        Assumptions.assumeTrue(probe.exit() == 0,
-                () -> "this kernel cannot create " + type + " links (" + probe.err().strip() + "); the " + type
-                        + " plugin needs them");
-        net.ipOk(node, "link", "del", "pnprobe");
-    }
-
     @Test
     void macvlanPodsGetPoolAddressesAndDelReleasesThem() throws Exception {
         try (TestAgent agent = TestAgent.start(dir, "default=10.203.1.0/24")) {
             String node = nodeWithMaster();
-            assumeKernelSupports(node, "macvlan", "bridge");
+            net.assumeKernelSupports(node, MASTER, "macvlan", "bridge");
             String conf = """
                     {"cniVersion":"1.0.0","name":"podnet-macvlan","type":"macvlan","master":"%s","mode":"bridge",
                      "ipam":{"type":"podnet-ipam","agentSocket":"%s"}}""".formatted(MASTER, agent.socket());
@@ -62,7 +52,7 @@ class OtherMainPluginsNetnsTest {
     void ipvlanL2PodGetsAPoolAddressAndDelReleasesIt() throws Exception {
         try (TestAgent agent = TestAgent.start(dir, "default=10.203.2.0/24")) {
             String node = nodeWithMaster();
-            assumeKernelSupports(node, "ipvlan", "l2");
+            net.assumeKernelSupports(node, MASTER, "ipvlan", "l2");
             String conf = """
                     {"cniVersion":"1.0.0","name":"podnet-ipvlan","type":"ipvlan","master":"%s","mode":"l2",
                      "ipam":{"type":"podnet-ipam","agentSocket":"%s"}}""".formatted(MASTER, agent.socket());

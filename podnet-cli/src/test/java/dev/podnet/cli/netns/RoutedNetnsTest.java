@@ -41,10 +41,6 @@ class RoutedNetnsTest {
         return node;
     }
 
-    private Cni.Outcome run(Cni cni, String command, Cni.Pod pod, String conf) {
-        return cni.run(PLUGIN.mainPlugin(), command, pod, "eth0", conf);
-    }
-
     @Test
     void dualStackPodsReachEachOtherAndTheNodeCheckNamesAMissingRouteDelLeavesNothing() throws Exception {
         String node = node();
@@ -54,8 +50,8 @@ class RoutedNetnsTest {
             Cni.Pod pod1 = new Cni.Pod(net.add("pod1"), net.prefix() + "-c1");
             Cni.Pod pod2 = new Cni.Pod(net.add("pod2"), net.prefix() + "-c2");
 
-            JsonNode r1 = run(cni, "ADD", pod1, conf).result();
-            JsonNode r2 = run(cni, "ADD", pod2, conf).result();
+            JsonNode r1 = cni.podnet("ADD", pod1, conf).result();
+            JsonNode r2 = cni.podnet("ADD", pod2, conf).result();
             List<String> a1 = Cni.addresses(r1);
             List<String> a2 = Cni.addresses(r2);
             assertThat(a1).hasSize(2).allMatch(a -> a.endsWith("/32") || a.endsWith("/128"));
@@ -85,13 +81,13 @@ class RoutedNetnsTest {
             net.assertPings(pod2.ns(), v6a);
             net.assertPings(pod2.ns(), "fd00:203:ff::1");
 
-            run(cni, "CHECK", pod1, Cni.withPrevResult(conf, r1)).succeeded();
+            cni.podnet("CHECK", pod1, Cni.withPrevResult(conf, r1)).succeeded();
             net.ipOk(node, "route", "del", v4a + "/32", "dev", hostVeth);
-            JsonNode error = run(cni, "CHECK", pod1, Cni.withPrevResult(conf, r1)).error();
+            JsonNode error = cni.podnet("CHECK", pod1, Cni.withPrevResult(conf, r1)).error();
             assertThat(error.path("msg").asText()).contains("host route", v4a + "/32", hostVeth);
 
-            run(cni, "DEL", pod1, Cni.withPrevResult(conf, r1)).succeeded();
-            run(cni, "DEL", pod1, Cni.withPrevResult(conf, r1)).succeeded();
+            cni.podnet("DEL", pod1, Cni.withPrevResult(conf, r1)).succeeded();
+            cni.podnet("DEL", pod1, Cni.withPrevResult(conf, r1)).succeeded();
             assertThat(net.hasLink(pod1.ns(), "eth0")).isFalse();
             // a pod whose namespace is gone before DEL: its host side goes and its addresses come back all the same
             String gone = net.path(pod2.ns()).toString();
@@ -110,7 +106,7 @@ class RoutedNetnsTest {
             String conf = conf(agent.socket());
             Cni.Pod pod = new Cni.Pod(net.add("pod"), net.prefix() + "-c1");
 
-            JsonNode r = run(cni, "ADD", pod, conf).result();
+            JsonNode r = cni.podnet("ADD", pod, conf).result();
             String v4 = Cni.host(Cni.addresses(r).get(0));
             String v6 = Cni.host(Cni.addresses(r).get(1));
             assertThat(net.ipOk(node, "rule").out()).contains("1536:\tfrom " + v4 + " lookup 7",
@@ -118,13 +114,13 @@ class RoutedNetnsTest {
             assertThat(net.ipOk(node, "-6", "rule").out()).contains("1536:\tfrom " + v6 + " lookup 7");
             net.assertPings(pod.ns(), "10.203.255.1"); // table 7 is empty: lookups fall through to main
 
-            run(cni, "CHECK", pod, Cni.withPrevResult(conf, r)).succeeded();
+            cni.podnet("CHECK", pod, Cni.withPrevResult(conf, r)).succeeded();
             net.ipOk(node, "rule", "del", "from", v4 + "/32", "lookup", "7", "priority", "1536");
-            JsonNode error = run(cni, "CHECK", pod, Cni.withPrevResult(conf, r)).error();
+            JsonNode error = cni.podnet("CHECK", pod, Cni.withPrevResult(conf, r)).error();
             assertThat(error.path("msg").asText()).contains("ip rule from " + v4 + "/32 lookup 7");
 
-            run(cni, "DEL", pod, conf).succeeded();
-            run(cni, "DEL", pod, conf).succeeded();
+            cni.podnet("DEL", pod, conf).succeeded();
+            cni.podnet("DEL", pod, conf).succeeded();
             assertNodeClean(node, "10.204.6.", "fd00:204:6:");
             assertThat(net.ipOk(node, "rule").out()).doesNotContain("lookup 7");
             assertThat(net.ipOk(node, "-6", "rule").out()).doesNotContain("lookup 7");
