@@ -1,5 +1,7 @@
 package dev.podnet.cli;
 
+import dev.podnet.lab.LabException;
+import dev.podnet.linux.LinuxException;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.planner.input.PlanInputException;
 import java.io.PrintWriter;
@@ -46,6 +48,11 @@ public final class Main {
             if (e instanceof InvalidInputException) {
                 cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
                 return EXIT_BAD_INPUT;
+            }
+            if (e instanceof LinuxException || e instanceof LabException) {
+                // The kernel, a plugin or EC2 said no: their words are the message, and it is not podnet's bug.
+                cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": " + e.getMessage());
+                return 1;
             }
             cmd.getErr().println(cmd.getCommandSpec().qualifiedName() + ": internal error: " + e);
             if (System.getenv("PODNET_DEBUG") != null) {

@@ -44,7 +44,7 @@ final class PodPlugin {
                 return out;
             }
             if (out.path("code").asInt() != TRY_AGAIN || System.nanoTime() > deadline) {
-                throw new IllegalStateException("CNI ADD " + containerId + " failed: " + r.out().strip() + " "
+                throw new LabException("CNI ADD " + containerId + " failed: " + r.out().strip() + " "
                         + r.err().strip());
             }
             Thread.sleep(200);
