@@ -138,9 +138,9 @@ public final class AgentService {
     }
 
     private AgentReply add(AgentRequest request, String pool) {
-        var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips());
+        var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips(), request.args());
         FedPool f = fed.get(pool);
-        Allocation a = f != null ? f.allocate(r.key(), r.requested()) : ipam.allocate(r);
+        Allocation a = f != null ? f.allocate(r.key(), r.requested(), r.pod()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
         return held(a);
     }
@@ -161,7 +161,8 @@ public final class AgentService {
         List<AgentReply.PoolStatus> pools = status.pools().stream().map(this::counts).toList();
         List<AgentReply.Allocation> allocations = status.allocations().stream()
                 .flatMap(a -> a.addresses().stream().map(addr -> new AgentReply.Allocation(addr.cidrText(),
-                        a.key().containerId(), a.key().ifName(), a.pool())))
+                        a.key().containerId(), a.key().ifName(), a.pool(),
+                        a.pod().map(p -> new AgentReply.Pod(p.namespace(), p.name(), p.uid())).orElse(null))))
                 .toList();
         return new AgentReply.Status(pools, allocations);
     }
