@@ -12,11 +12,13 @@ import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PoolStatus;
+import dev.podnet.kube.KubeApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import dev.podnet.linux.NetNamespace;
 
@@ -118,23 +120,27 @@ public final class AgentService {
                 case EXEC -> throw new IllegalStateException("exec is answered above");
             };
         } catch (IpamException e) {
-            if (request.op() == AgentRequest.Op.ADD) {
-                metrics.failed(pool, e.reason().name().toLowerCase(Locale.ROOT));
-            }
-            return AgentReply.Failure.of(IpamBridge.error(e));
+            return failed(request, pool, e.reason().name().toLowerCase(Locale.ROOT), IpamBridge.error(e));
+        } catch (KubeApiException e) {
+            // Nothing was changed: the runtime retries the ADD once the server answers again.
+            return failed(request, pool, "api_server", new CniException(CniException.TRY_AGAIN_LATER,
+                    "Kubernetes API server unavailable", e.getMessage()));
         } catch (CniException e) {
             return AgentReply.Failure.of(e);
         }
     }
 
-    /** DEL names no pool, but a fed pool must see its address come back. */
-    private void release(AttachmentKey key) {
-        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
-        if (owner != null) {
-            owner.release(key);
-        } else {
-            ipam.release(key);
+    private AgentReply failed(AgentRequest request, String pool, String reason, CniException error) {
+        if (request.op() == AgentRequest.Op.ADD) {
+            metrics.failed(pool, reason);
         }
+        return AgentReply.Failure.of(error);
+    }
+
+    /** DEL, and GC from the API server: they name no pool, but a fed pool must see its address come back. */
+    Optional<Allocation> release(AttachmentKey key) {
+        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
+        return owner != null ? owner.release(key) : ipam.release(key);
     }
 
     private AgentReply add(AgentRequest request, String pool) {

@@ -54,6 +54,11 @@ public final class KubeConnection {
         return Optional.of(config);
     }
 
+    /** The API server's URL as the client was configured with it, for messages. */
+    public static String server(KubernetesClient client) {
+        return String.valueOf(client.getMasterUrl()).replaceAll("/$", "");
+    }
+
     /** The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name. */
     public static String nodeName(Optional<String> flag, Map<String, String> env) {
         return flag.filter(s -> !s.isBlank())
