@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -66,9 +67,10 @@ public final class KubeConnection {
                 .orElseGet(KubeConnection::hostName);
     }
 
+    /** Lower-cased, as kubelet names its node by default. */
     private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
         } catch (UnknownHostException e) {
             throw new InvalidInputException("no node name: give --node-name or MY_NODE_NAME (" + e.getMessage() + ")");
         }
