@@ -21,6 +21,7 @@ import dev.podnet.warm.WarmPoolStats;
 import java.util.concurrent.CountDownLatch;
 import dev.podnet.linux.Exec;
 import dev.podnet.linux.ProcessExec;
+import dev.podnet.net.ControlLoop;
 
 /**
  * The node agent, assembled from its configuration: the IPAM engine on the unix socket, and optionally metrics and
@@ -68,6 +69,7 @@ public final class Agent implements AutoCloseable {
                     config.node());
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
+            config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
             if (config.metricsListen().isPresent()) {
                 servers.add(new LoopbackHttp(config.metricsListen().get(), Map.of("/metrics",
                         new LoopbackHttp.Page("text/plain; version=0.0.4; charset=utf-8", metrics::scrape))));
@@ -80,6 +82,19 @@ public final class Agent implements AutoCloseable {
             close();
             throw e;
         }
+    }
+
+    /**
+     * GC from the API server in the background: its first round at start finds the pods deleted while the agent was
+     * down, and the agent serves meanwhile, API server or not.
+     */
+    private ControlLoop podGc(KubeApi kube, AgentMetrics metrics) {
+        PodGc gc = new PodGc(kube.client(), ipam::allocations, service::release, metrics);
+        ControlLoop.Wait next = new ControlLoop.Wait(kube.podGcInterval(), false);
+        return new ControlLoop("podnet-pod-gc", () -> {
+            gc.run();
+            return next;
+        }, next).start();
     }
 
     private List<AgentMetrics.PoolCounts> poolCounts() {

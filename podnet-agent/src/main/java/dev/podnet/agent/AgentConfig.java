@@ -29,11 +29,12 @@ import dev.podnet.linux.NetNamespace;
  * @param node                the node's network namespace: where every kernel change goes (ENI setup, SNAT, the
  *                            node side of pods the agent wires for exec); the agent itself may run elsewhere
  *                            ({@code --netns}), where it reaches EC2
+ * @param kube                the Kubernetes API server, when there is one: allocations whose pod is gone are released
  */
 public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen,
                           Optional<String> introspectionListen, List<Pool> pools, Duration quarantine,
                           Optional<CloudPoolConfig> cloud, Optional<ClusterSettings> cluster,
-                          Map<String, Integer> routeTables, NetNamespace node) {
+                          Map<String, Integer> routeTables, NetNamespace node, Optional<KubeApi> kube) {
     public static final Path DEFAULT_SOCKET = Path.of("/run/podnet/agent.sock");
     public static final Path DEFAULT_STATE_DIR = Path.of("/var/lib/podnet");
     private static final String TABLE = "table=";
@@ -70,6 +71,19 @@ public record AgentConfig(Path socket, Path stateDir, Optional<String> metricsLi
         if (quarantine.isNegative()) {
             throw new InvalidInputException("the quarantine must not be negative, got " + quarantine);
         }
+    }
+
+    /** Without an API server. */
+    public AgentConfig(Path socket, Path stateDir, Optional<String> metricsListen, Optional<String> introspectionListen,
+                       List<Pool> pools, Duration quarantine, Optional<CloudPoolConfig> cloud,
+                       Optional<ClusterSettings> cluster, Map<String, Integer> routeTables, NetNamespace node) {
+        this(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, cloud, cluster, routeTables, node,
+                Optional.empty());
+    }
+
+    public AgentConfig withKube(Optional<KubeApi> kube) {
+        return new AgentConfig(socket, stateDir, metricsListen, introspectionListen, pools, quarantine, cloud, cluster,
+                routeTables, node, kube);
     }
 
     /** The node is the agent's own namespace. */

@@ -27,6 +27,8 @@ public final class AgentMetrics {
     private final Histogram latency;
     private final Counter ec2Calls;
     private final Counter ec2Throttles;
+    private final Counter podGcReleases;
+    private final Counter podGcFailures;
 
     public AgentMetrics(Supplier<List<PoolCounts>> pools) {
         GaugeWithCallback.builder().name("podnet_ipam_addresses")
@@ -55,6 +57,11 @@ public final class AgentMetrics {
                 .labelNames("action", "outcome").register(registry);
         ec2Throttles = Counter.builder().name("podnet_ec2_throttled_calls_total")
                 .help("EC2 API calls refused with RequestLimitExceeded, by action").labelNames("action").register(registry);
+        podGcReleases = Counter.builder().name("podnet_pod_gc_releases_total")
+                .help("Allocations released because the API server says their pod is deleted or replaced, per pool")
+                .labelNames("pool", "reason").register(registry);
+        podGcFailures = Counter.builder().name("podnet_pod_gc_read_failures_total")
+                .help("Pod reads of the GC from the API server that got no answer; their allocations stay").register(registry);
     }
 
     /** EC2 calls by action and outcome ("ok" or EC2's error code), and throttled calls apart. */
@@ -93,6 +100,15 @@ public final class AgentMetrics {
 
     public void failed(String pool, String reason) {
         failures.labelValues(pool, reason).inc();
+    }
+
+    /** @param reason "deleted" (the pod is gone) or "replaced" (its name belongs to a pod with another uid) */
+    public void podGcReleased(String pool, String reason) {
+        podGcReleases.labelValues(pool, reason).inc();
+    }
+
+    public void podGcFailed() {
+        podGcFailures.inc();
     }
 
     public void answered(String op, long nanos) {

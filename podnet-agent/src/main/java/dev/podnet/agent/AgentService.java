@@ -12,11 +12,13 @@ import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PoolStatus;
+import dev.podnet.kube.KubeApiException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import dev.podnet.linux.NetNamespace;
 
@@ -118,29 +120,33 @@ public final class AgentService {
                 case EXEC -> throw new IllegalStateException("exec is answered above");
             };
         } catch (IpamException e) {
-            if (request.op() == AgentRequest.Op.ADD) {
-                metrics.failed(pool, e.reason().name().toLowerCase(Locale.ROOT));
-            }
-            return AgentReply.Failure.of(IpamBridge.error(e));
+            return failed(request, pool, e.reason().name().toLowerCase(Locale.ROOT), IpamBridge.error(e));
+        } catch (KubeApiException e) {
+            // Nothing was changed: the runtime retries the ADD once the server answers again.
+            return failed(request, pool, "api_server", new CniException(CniException.TRY_AGAIN_LATER,
+                    "Kubernetes API server unavailable", e.getMessage()));
         } catch (CniException e) {
             return AgentReply.Failure.of(e);
         }
     }
 
-    /** DEL names no pool, but a fed pool must see its address come back. */
-    private void release(AttachmentKey key) {
-        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
-        if (owner != null) {
-            owner.release(key);
-        } else {
-            ipam.release(key);
+    private AgentReply failed(AgentRequest request, String pool, String reason, CniException error) {
+        if (request.op() == AgentRequest.Op.ADD) {
+            metrics.failed(pool, reason);
         }
+        return AgentReply.Failure.of(error);
+    }
+
+    /** DEL, and GC from the API server: they name no pool, but a fed pool must see its address come back. */
+    Optional<Allocation> release(AttachmentKey key) {
+        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
+        return owner != null ? owner.release(key) : ipam.release(key);
     }
 
     private AgentReply add(AgentRequest request, String pool) {
-        var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips());
+        var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips(), request.args());
         FedPool f = fed.get(pool);
-        Allocation a = f != null ? f.allocate(r.key(), r.requested()) : ipam.allocate(r);
+        Allocation a = f != null ? f.allocate(r.key(), r.requested(), r.pod()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
         return held(a);
     }
@@ -161,7 +167,8 @@ public final class AgentService {
         List<AgentReply.PoolStatus> pools = status.pools().stream().map(this::counts).toList();
         List<AgentReply.Allocation> allocations = status.allocations().stream()
                 .flatMap(a -> a.addresses().stream().map(addr -> new AgentReply.Allocation(addr.cidrText(),
-                        a.key().containerId(), a.key().ifName(), a.pool())))
+                        a.key().containerId(), a.key().ifName(), a.pool(),
+                        a.pod().map(p -> new AgentReply.Pod(p.namespace(), p.name(), p.uid())).orElse(null))))
                 .toList();
         return new AgentReply.Status(pools, allocations);
     }

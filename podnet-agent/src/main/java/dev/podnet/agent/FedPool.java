@@ -4,6 +4,7 @@ import dev.podnet.api.AgentReply;
 import dev.podnet.blocks.BlockPool;
 import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AttachmentKey;
+import dev.podnet.ipam.PodRef;
 import dev.podnet.warm.WarmPool;
 import inet.ipaddr.IPAddress;
 import java.util.List;
@@ -16,7 +17,7 @@ import java.util.Set;
  * than the engine range behind it.
  */
 interface FedPool {
-    Allocation allocate(AttachmentKey key, List<IPAddress> requested);
+    Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod);
 
     Optional<Allocation> release(AttachmentKey key);
 
@@ -38,8 +39,8 @@ interface FedPool {
     static FedPool of(WarmPool w, List<String> routeScope) {
         List<String> scope = List.copyOf(routeScope);
         return new FedPool() {
-            public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
-                return w.allocate(key, requested);
+            public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
+                return w.allocate(key, requested, pod);
             }
 
             public Optional<Allocation> release(AttachmentKey key) {
@@ -71,8 +72,8 @@ interface FedPool {
 
     static FedPool of(BlockPool b) {
         return new FedPool() {
-            public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
-                return b.allocate(key, requested);
+            public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
+                return b.allocate(key, requested, pod);
             }
 
             public Optional<Allocation> release(AttachmentKey key) {

@@ -26,6 +26,8 @@ class AgentMetricsTest {
         m.ec2Call("AssignPrivateIpAddresses", "ok", 1_000_000);
         m.ec2Call("AssignPrivateIpAddresses", "RequestLimitExceeded", 1_000_000);
         m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13)));
+        m.podGcReleased("default", "deleted");
+        m.podGcFailed();
         return m;
     }
 
@@ -38,6 +40,8 @@ class AgentMetricsTest {
                 "podnet_agent_request_duration_seconds_bucket{op=\"add\",le=\"5.0E-4\"} 1",
                 "podnet_ec2_calls_total{action=\"AssignPrivateIpAddresses\",outcome=\"RequestLimitExceeded\"} 1.0",
                 "podnet_ec2_throttled_calls_total{action=\"AssignPrivateIpAddresses\"} 1.0",
+                "podnet_pod_gc_releases_total{pool=\"default\",reason=\"deleted\"} 1.0",
+                "podnet_pod_gc_read_failures_total 1.0",
                 "podnet_warm_pool_addresses{pool=\"vpc\",state=\"in_use\"} 5.0",
                 "podnet_warm_pool_enis{pool=\"vpc\"} 2.0");
     }

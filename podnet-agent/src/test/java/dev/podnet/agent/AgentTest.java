@@ -107,7 +107,8 @@ class AgentTest {
     void metricsAndIntrospectionOnLoopback() throws Exception {
         AgentConfig config = config("default=10.3.0.0/24");
         try (Agent agent = Agent.start(config, InstantSource.system())) {
-            added(ask(config.socket(), AgentRequest.add("m", "eth0", "/n", null, List.of(), Map.of())));
+            added(ask(config.socket(), AgentRequest.add("m", "eth0", "/n", null, List.of(),
+                    Map.of("K8S_POD_NAMESPACE", "shop", "K8S_POD_NAME", "web-0", "K8S_POD_UID", "u-1"))));
             HttpClient http = HttpClient.newHttpClient();
             String metrics = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPorts().get(0)
                     + "/metrics")).build(), HttpResponse.BodyHandlers.ofString()).body();
@@ -115,7 +116,8 @@ class AgentTest {
                     "podnet_ipam_allocations_total{pool=\"default\"} 1.0", "podnet_agent_request_duration_seconds_count{op=\"add\"} 1");
             String status = http.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + agent.httpPorts().get(1)
                     + "/v1/status")).build(), HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(status).contains("\"containerId\":\"m\"");
+            assertThat(status).contains("\"containerId\":\"m\"",
+                    "\"pod\":{\"namespace\":\"shop\",\"name\":\"web-0\",\"uid\":\"u-1\"}");
         }
     }
 
@@ -127,13 +129,16 @@ class AgentTest {
             byte[] conf = ("{\"cniVersion\":\"1.0.0\",\"name\":\"n\",\"type\":\"bridge\",\"ipam\":{\"type\":\"podnet-ipam\","
                     + "\"agentSocket\":\"" + socket + "\",\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}}").getBytes(StandardCharsets.UTF_8);
             Map<String, String> env = Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "x1", "CNI_IFNAME", "eth0",
-                    "CNI_NETNS", "/var/run/netns/x1", "CNI_PATH", "/opt/cni/bin");
+                    "CNI_NETNS", "/var/run/netns/x1", "CNI_PATH", "/opt/cni/bin",
+                    "CNI_ARGS", "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-0;K8S_POD_UID=u-1");
 
             AgentReply added = ask(socket, AgentRequest.exec(socket.toString(), env, conf));
             assertThat(added).isEqualTo(new AgentReply.Exec(0, ("{\"cniVersion\":\"1.0.0\",\"ips\":[{\"address\":\"10.5.0.2/24\","
                     + "\"gateway\":\"10.5.0.1\"}],\"routes\":[{\"dst\":\"0.0.0.0/0\"}]}\n").getBytes(StandardCharsets.UTF_8), null));
             AgentReply.Status status = (AgentReply.Status) ask(socket, AgentRequest.status());
             assertThat(status.allocations()).extracting(AgentReply.Allocation::containerId).containsExactly("x1");
+            assertThat(status.allocations()).extracting(AgentReply.Allocation::pod)
+                    .containsExactly(new AgentReply.Pod("shop", "web-0", "u-1"));
 
             Map<String, String> del = new java.util.HashMap<>(env);
             del.put("CNI_COMMAND", "DEL");

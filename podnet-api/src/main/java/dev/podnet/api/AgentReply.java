@@ -150,8 +150,12 @@ public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failur
         }
     }
 
-    /** One address held by one attachment. */
-    record Allocation(String address, String containerId, String ifName, String pool) {
+    /** One address held by one attachment, and the Kubernetes pod behind it (null when the ADD named none). */
+    record Allocation(String address, String containerId, String ifName, String pool, Pod pod) {
+        public Allocation(String address, String containerId, String ifName, String pool) {
+            this(address, containerId, ifName, pool, null);
+        }
+
         public Allocation {
             if (address == null || containerId == null || ifName == null) {
                 throw new IllegalArgumentException("an allocation needs an address, a containerId and an ifName");
@@ -160,6 +164,15 @@ public sealed interface AgentReply permits AgentReply.Success, AgentReply.Failur
                 throw new IllegalArgumentException("not an IP address: " + address);
             }
             pool = CniResult.emptyToNull(pool);
+        }
+    }
+
+    /** A Kubernetes pod, from the CNI_ARGS of its ADD ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME}, {@code K8S_POD_UID}). */
+    record Pod(String namespace, String name, String uid) {
+        public Pod {
+            if (namespace == null || name == null || uid == null) {
+                throw new IllegalArgumentException("a pod needs a namespace, a name and a uid");
+            }
         }
     }
 }

@@ -33,6 +33,14 @@ final class AgentStatusCodec {
             out.string("containerId", allocation.containerId());
             out.string("ifName", allocation.ifName());
             out.stringIfPresent("pool", allocation.pool());
+            if (allocation.pod() != null) {
+                out.field("pod");
+                out.startObject();
+                out.string("namespace", allocation.pod().namespace());
+                out.string("name", allocation.pod().name());
+                out.string("uid", allocation.pod().uid());
+                out.endObject();
+            }
             out.endObject();
         }
         out.gen.writeEndArray();
@@ -102,17 +110,38 @@ final class AgentStatusCodec {
         String containerId = null;
         String ifName = null;
         String pool = null;
+        AgentReply.Pod pod = null;
         for (String field = in.nextField(); field != null; field = in.nextField()) {
             switch (field) {
                 case "address" -> address = in.string();
                 case "containerId" -> containerId = in.string();
                 case "ifName" -> ifName = in.string();
                 case "pool" -> pool = in.string();
+                case "pod" -> pod = in.objectOrNull("an object") ? readPod(in) : null;
                 default -> in.skip();
             }
         }
         try {
-            return new AgentReply.Allocation(address, containerId, ifName, CniResult.emptyToNull(pool));
+            return new AgentReply.Allocation(address, containerId, ifName, CniResult.emptyToNull(pool), pod);
+        } catch (IllegalArgumentException e) {
+            throw in.invalid(CniException.DECODING_FAILURE, AgentStatusCodec.BAD_REPLY, e.getMessage());
+        }
+    }
+
+    private static AgentReply.Pod readPod(JsonIn in) {
+        String namespace = null;
+        String name = null;
+        String uid = null;
+        for (String field = in.nextField(); field != null; field = in.nextField()) {
+            switch (field) {
+                case "namespace" -> namespace = in.string();
+                case "name" -> name = in.string();
+                case "uid" -> uid = in.string();
+                default -> in.skip();
+            }
+        }
+        try {
+            return new AgentReply.Pod(namespace, name, uid);
         } catch (IllegalArgumentException e) {
             throw in.invalid(CniException.DECODING_FAILURE, AgentStatusCodec.BAD_REPLY, e.getMessage());
         }

@@ -49,7 +49,8 @@ class AgentWireTest {
                 AgentReply.Failure.of(new CniException(CniException.UNKNOWN_CONTAINER, "no such attachment")),
                 new AgentReply.Status(
                         List.of(new AgentReply.PoolStatus("pods-a", 64, 12, 50, 2), new AgentReply.PoolStatus("v6", Long.MAX_VALUE, 1, Long.MAX_VALUE - 1, 0)),
-                        List.of(new AgentReply.Allocation("10.0.0.7", ID, "eth0", "pods-a"), new AgentReply.Allocation("2001:db8::7", ID, "eth0", null))),
+                        List.of(new AgentReply.Allocation("10.0.0.7", ID, "eth0", "pods-a", new AgentReply.Pod("shop", "web-0", "0c8a6f1e")),
+                                new AgentReply.Allocation("2001:db8::7", ID, "eth0", null))),
                 new AgentReply.Status(List.of(), List.of()),
                 new AgentReply.Exec(0, bytes("{\"cniVersion\":\"1.0.0\",\"ips\":[]}\n"), new byte[0]),
                 new AgentReply.Exec(1, new byte[] {'\n', 0, (byte) 0x80}, bytes("java.lang.IllegalStateException\n\tat x\n")));
@@ -198,6 +199,7 @@ class AgentWireTest {
         "{\"ok\":false,\"error\":{\"code\":-3}}", "{\"ok\":true,\"status\":{\"pools\":[{\"total\":1}]}}",
         "{\"ok\":true,\"status\":{\"pools\":[{\"name\":\"p\",\"free\":-1}]}}",
         "{\"ok\":true,\"status\":{\"allocations\":[{\"address\":\"x\",\"containerId\":\"c\",\"ifName\":\"e\"}]}}",
+        "{\"ok\":true,\"status\":{\"allocations\":[{\"address\":\"10.0.0.1\",\"containerId\":\"c\",\"ifName\":\"e\",\"pod\":{\"name\":\"p\"}}]}}",
         "{\"ok\":true,\"status\":{\"pools\":[{\"name\":\"p\",\"total\":18446744073709551616}]}}"
     })
     void malformedRepliesAreCodeSix(String json) {

@@ -7,6 +7,7 @@ import dev.podnet.ipam.AssignedAddress;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.PodRef;
 import dev.podnet.store.ClusterStore;
 import dev.podnet.store.StoreException;
 import inet.ipaddr.IPAddress;
@@ -147,8 +148,13 @@ public final class BlockPool {
 
     /** ADD: the attachment's address from the free list, reserving more in the store only when it is empty. */
     public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
+        return allocate(key, requested, Optional.empty());
+    }
+
+    /** As {@link #allocate(AttachmentKey, List)}, recording the Kubernetes pod behind the attachment. */
+    public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
         if (ipam.find(key).isPresent()) {
-            return ipam.allocate(new AllocationRequest(key, pool(), requested));
+            return ipam.allocate(new AllocationRequest(key, pool(), requested, pod));
         }
         try {
             ensureTrusted();
@@ -158,10 +164,10 @@ public final class BlockPool {
                     throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + wanted
                             + " is not a free address that node " + node() + " reserved in cluster pool " + pool());
                 }
-                return allocateTaken(key, wanted);
+                return allocateTaken(key, wanted, pod);
             }
             for (int round = 0; round < MAX_ROUNDS; round++) {
-                Allocation a = fromFreeList(key);
+                Allocation a = fromFreeList(key, pod);
                 if (a != null) {
                     return a;
                 }
@@ -180,7 +186,7 @@ public final class BlockPool {
                 for (IPAddress x : r.added()) {
                     if (holdings.take(x)) {
                         try {
-                            return allocateTaken(key, x);
+                            return allocateTaken(key, x, pod);
                         } catch (IpamException e) {
                             if (e.reason() != IpamException.Reason.CONFLICT) {
                                 throw e;
@@ -198,7 +204,7 @@ public final class BlockPool {
                 + "; try again later");
     }
 
-    private Allocation fromFreeList(AttachmentKey key) {
+    private Allocation fromFreeList(AttachmentKey key, Optional<PodRef> pod) {
         int attempts = holdings.freeCount();
         for (int i = 0; i < attempts; i++) {
             IPAddress candidate = holdings.takeOldest();
@@ -206,7 +212,7 @@ public final class BlockPool {
                 return null;
             }
             try {
-                return allocateTaken(key, candidate);
+                return allocateTaken(key, candidate, pod);
             } catch (IpamException e) {
                 if (e.reason() != IpamException.Reason.CONFLICT) {
                     throw e;
@@ -217,9 +223,9 @@ public final class BlockPool {
         return null;
     }
 
-    private Allocation allocateTaken(AttachmentKey key, IPAddress address) {
+    private Allocation allocateTaken(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
         try {
-            Allocation a = ipam.allocate(new AllocationRequest(key, pool(), List.of(address)));
+            Allocation a = ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod));
             if (holdings.freeCount() < config.warmMargin()) {
                 onLow.run();
             }

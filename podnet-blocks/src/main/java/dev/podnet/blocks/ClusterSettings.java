@@ -1,11 +1,8 @@
 package dev.podnet.blocks;
 
 import dev.podnet.net.InvalidInputException;
-import java.net.InetAddress;
-import java.net.UnknownHostException;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 
 /**
@@ -31,16 +28,6 @@ public record ClusterSettings(BlockPoolConfig pool, String node, List<String> et
         }
         if (!etcdEndpoints.isEmpty() && storeDir.isPresent()) {
             throw new InvalidInputException("give --etcd-endpoints or --store-dir, not both");
-        }
-    }
-
-    /** The host name, lower-cased, as kubelet names its node by default. */
-    public static String hostName() {
-        try {
-            String name = InetAddress.getLocalHost().getHostName();
-            return name.toLowerCase(Locale.ROOT);
-        } catch (UnknownHostException e) {
-            throw new InvalidInputException("cannot tell this host's name (" + e.getMessage() + "): give --node-name");
         }
     }
 }

@@ -5,8 +5,10 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
+import dev.podnet.agent.KubeApi;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
+import dev.podnet.kube.KubeConnection;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
@@ -37,6 +39,7 @@ import sun.misc.Signal;
                 "  podnet agent --pool default=10.244.1.0/24 --metrics-listen 127.0.0.1:61678",
                 "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120",
                 "  podnet agent --cluster-pool cluster=10.244.0.0/16 --etcd-endpoints http://10.0.0.5:2379 --node-name node-a",
+                "  podnet agent --pool default=10.244.1.0/24 --kubeconfig /etc/kubernetes/kubelet.conf",
                 "  WARM_IP_TARGET=5 podnet agent --cloud aws --ec2-endpoint http://127.0.0.1:8900 --region us-east-1 \\",
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
@@ -46,7 +49,11 @@ import sun.misc.Signal;
                 "The agent sets the node up as aws-node does (unless --no-node-setup): each secondary ENI (found by its MAC)",
                 "up with MTU 9001 and route table device index + 1 (subnet route, default via the subnet's gateway), and",
                 "the chain PODNET-SNAT that SNATs pod traffic leaving the VPC to the node's primary address, honouring",
-                "AWS_VPC_K8S_CNI_EXTERNALSNAT and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS; the chain goes at a clean stop."})
+                "AWS_VPC_K8S_CNI_EXTERNALSNAT and AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS; the chain goes at a clean stop.", "",
+                "With an API server (--kubeconfig, else KUBECONFIG, else the pod's service account when",
+                "KUBERNETES_SERVICE_HOST is set) the agent reads, at start and every 10 minutes, the pod of each",
+                "allocation (named by the ADD's CNI_ARGS) and releases the allocation if the pod is gone or has another",
+                "uid. The agent starts and serves without the API server; then nothing is released."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -98,8 +105,13 @@ final class AgentCommand implements Callable<Integer> {
             description = "Without --etcd-endpoints: the embedded cluster store's directory (one machine only).")
     Path storeDir;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "This node in the cluster store (default: the host name).")
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node in Kubernetes and the cluster store (default: MY_NODE_NAME, else the host name).")
     String nodeName;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The Kubernetes API server's kubeconfig (default: KUBECONFIG, else in-cluster, else none).")
+    Path kubeconfig;
 
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
@@ -118,10 +130,14 @@ final class AgentCommand implements Callable<Integer> {
             settings.pools().forEach(p -> served.add(p.name()));
             settings.cluster().ifPresent(c -> served.add(c.pool().pool() + " (cluster pool " + c.pool().cidr()
                     + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ")"));
-            spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%n", served, settings.socket(),
-                    agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts());
+            spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%s%n", served, settings.socket(),
+                    agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts(),
+                    settings.kube().map(k -> ", API server " + KubeConnection.server(k.client()) + " as node " + k.node())
+                            .orElse(""));
             spec.commandLine().getErr().flush();
             agent.awaitClose();
+        } finally {
+            settings.kube().ifPresent(k -> k.client().close());
         }
         spec.commandLine().getErr().println("podnet agent: stopped");
         return 0;
@@ -142,8 +158,13 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 specs.stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(),
-                routeTables(specs), node());
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(env),
+                routeTables(specs), node()).withKube(KubeConnection.connect(Optional.ofNullable(kubeconfig), env)
+                .map(client -> new KubeApi(client, nodeName(env))));
+    }
+
+    private String nodeName(Map<String, String> env) {
+        return KubeConnection.nodeName(Optional.ofNullable(nodeName), env);
     }
 
     /** --netns, which must exist: a typo would otherwise set up nothing anywhere and fail every pod. */
@@ -173,10 +194,10 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     /** The --cluster-pool flags; each of the others needs it. */
-    Optional<ClusterSettings> cluster() {
+    Optional<ClusterSettings> cluster(Map<String, String> env) {
         if (clusterPool == null) {
-            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null || nodeName != null) {
-                throw new InvalidInputException("--block-size, --etcd-endpoints, --store-dir and --node-name need "
+            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null) {
+                throw new InvalidInputException("--block-size, --etcd-endpoints and --store-dir need "
                         + "--cluster-pool NAME=CIDR");
             }
             return Optional.empty();
@@ -185,7 +206,7 @@ final class AgentCommand implements Callable<Integer> {
         if (blockSize != null) {
             pool.blockLength(blockSize);
         }
-        return Optional.of(new ClusterSettings(pool.build(), nodeName != null ? nodeName : ClusterSettings.hostName(),
+        return Optional.of(new ClusterSettings(pool.build(), nodeName(env),
                 etcdEndpoints, Optional.ofNullable(storeDir)));
     }
 

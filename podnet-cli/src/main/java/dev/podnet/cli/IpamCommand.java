@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
 final class IpamCommand {
 
     @Command(name = "status", mixinStandardHelpOptions = true,
-            description = "List every pool (total, used, free, quarantined) and every allocation.",
+            description = {"List every pool (total, used, free, quarantined) and every allocation: who holds each address,",
+                    "by pod (NAMESPACE/NAME, from the ADD's CNI_ARGS; the uid too with --output json) and container."},
             footer = {"", "Examples:", "  podnet ipam status", "  podnet ipam status --socket /tmp/agent.sock --output json"})
     static final class Status implements Callable<Integer> {
         @Spec
@@ -51,8 +52,10 @@ final class IpamCommand {
             output.print(spec.commandLine().getOut(), () -> new ObjectMapper().valueToTree(status), () -> {
                 TextTable pools = new TextTable("POOL", "TOTAL", "USED", "FREE", "QUARANTINED");
                 status.pools().forEach(p -> pools.row(p.name(), p.total(), p.used(), p.free(), p.quarantined()));
-                TextTable allocations = new TextTable("ADDRESS", "CONTAINER", "INTERFACE", "POOL");
-                status.allocations().forEach(a -> allocations.row(a.address(), a.containerId(), a.ifName(), a.pool()));
+                TextTable allocations = new TextTable("ADDRESS", "POD", "CONTAINER", "INTERFACE", "POOL");
+                status.allocations().forEach(a -> allocations.row(a.address(),
+                        a.pod() == null ? "-" : a.pod().namespace() + "/" + a.pod().name(), a.containerId(), a.ifName(),
+                        a.pool()));
                 return pools.render() + "\n" + allocations.render();
             });
             return 0;

@@ -61,7 +61,7 @@ final class EmbeddedBackend implements Backend {
     @Override
     public Held add(CniEnv env, NetConf conf) {
         Allocation a = withIpam(conf, ipam -> ipam.allocate(
-                IpamBridge.request(env.containerId(), env.ifName(), pool, conf.requestedIps())));
+                IpamBridge.request(env.containerId(), env.ifName(), pool, conf.requestedIps(), env.args())));
         return new Held(IpamBridge.result(a, conf.cniVersion(), conf.ipam().routes()), null);
     }
 

@@ -8,10 +8,13 @@ import dev.podnet.ipam.AllocationRequest;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.IpRange;
 import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.PodRef;
 import dev.podnet.ipam.Pool;
 import dev.podnet.net.InvalidInputException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 
 /**
  * Translates between the CNI world (podnet-api) and the IPAM engine (podnet-ipam), for the plugin's embedded mode
@@ -20,6 +23,9 @@ import java.util.List;
 public final class IpamBridge {
     /** podnet's own error code (CNI leaves 100 and up to plugins): the address asked for is held by another pod. */
     public static final int ADDRESS_IN_USE = 100;
+    static final String K8S_POD_NAMESPACE = "K8S_POD_NAMESPACE";
+    static final String K8S_POD_NAME = "K8S_POD_NAME";
+    static final String K8S_POD_UID = "K8S_POD_UID";
 
     private IpamBridge() {
     }
@@ -35,12 +41,34 @@ public final class IpamBridge {
         };
     }
 
-    public static AllocationRequest request(String containerId, String ifName, String pool, List<String> ips) {
+    /** @param args CNI_ARGS, where the runtime names the pod behind the attachment (see {@link #pod}) */
+    public static AllocationRequest request(String containerId, String ifName, String pool, List<String> ips,
+                                            Map<String, String> args) {
         try {
             List<String> addresses = ips.stream().map(IpamBridge::withoutPrefix).toList();
-            return AllocationRequest.of(AttachmentKey.of(containerId, ifName), pool, addresses.toArray(String[]::new));
+            return AllocationRequest.of(AttachmentKey.of(containerId, ifName), pool, addresses.toArray(String[]::new))
+                    .withPod(pod(args));
         } catch (IpamException e) {
             throw error(e);
+        }
+    }
+
+    /**
+     * The pod from CNI_ARGS as containerd and CRI-O pass it ({@code K8S_POD_NAMESPACE}, {@code K8S_POD_NAME},
+     * {@code K8S_POD_UID}); empty unless all three are there (a runtime outside Kubernetes passes none). A value that
+     * cannot be a Kubernetes name is the runtime's error, code 4, before anything is allocated.
+     */
+    static Optional<PodRef> pod(Map<String, String> args) {
+        String namespace = args.get(K8S_POD_NAMESPACE);
+        String name = args.get(K8S_POD_NAME);
+        String uid = args.get(K8S_POD_UID);
+        if (namespace == null || name == null || uid == null) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new PodRef(namespace, name, uid));
+        } catch (IpamException e) {
+            throw new CniException(CniException.INVALID_ENVIRONMENT, "invalid CNI_ARGS", e.getMessage());
         }
     }
 

@@ -5,6 +5,11 @@ import static org.quicktheories.QuickTheory.qt;
 import static org.quicktheories.generators.SourceDSL.integers;
 import static org.quicktheories.generators.SourceDSL.strings;
 
+import dev.podnet.ipam.IpRange;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.IpamOptions;
+import dev.podnet.ipam.PodRef;
+import dev.podnet.ipam.Pool;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -12,6 +17,7 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.InstantSource;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,6 +96,29 @@ class PluginTest {
         assertThat(full.status()).isEqualTo(1);
         assertThat(full.out()).contains("\"code\":11", "quarantine");
         assertThat(run("STATUS", null, conf("1.1.0")).out()).contains("\"code\":50");
+    }
+
+    /** CNI_ARGS as containerd passes them. */
+    static final String POD_ARGS = "IgnoreUnknown=1;K8S_POD_NAMESPACE=shop;K8S_POD_NAME=web-0;"
+            + "K8S_POD_INFRA_CONTAINER_ID=c1;K8S_POD_UID=0c8a6f1e-2b7d-4c55-9f0a-6b1f2e3d4c5b";
+
+    @Test
+    void anAddRecordsThePodTheRuntimeNamesInCniArgsAndRefusesOneThatCannotBeAPod() {
+        Map<String, String> env = new HashMap<>(Map.of("CNI_COMMAND", "ADD", "CNI_CONTAINERID", "c1", "CNI_IFNAME", "eth0",
+                "CNI_NETNS", "/var/run/netns/x", "CNI_PATH", "/opt/cni/bin", "CNI_ARGS", POD_ARGS));
+        assertThat(run(env, conf("1.0.0").getBytes(StandardCharsets.UTF_8)).status()).isZero();
+        env.put("CNI_CONTAINERID", "c2");
+        env.put("CNI_ARGS", POD_ARGS.replace("web-0", "Web_0"));
+        Run bad = run(env, conf("1.0.0").getBytes(StandardCharsets.UTF_8));
+        assertThat(bad.status()).isEqualTo(1);
+        assertThat(bad.out()).contains("\"code\":4", "invalid CNI_ARGS", "Web_0");
+        try (Ipam ipam = Ipam.open(dir.resolve("net1"), List.of(Pool.of("net1", IpRange.of("10.5.0.0/29"))),
+                InstantSource.system(), IpamOptions.defaults())) {
+            assertThat(ipam.allocations()).singleElement().satisfies(a -> {
+                assertThat(a.key().containerId()).isEqualTo("c1");
+                assertThat(a.pod()).contains(new PodRef("shop", "web-0", "0c8a6f1e-2b7d-4c55-9f0a-6b1f2e3d4c5b"));
+            });
+        }
     }
 
     @Test

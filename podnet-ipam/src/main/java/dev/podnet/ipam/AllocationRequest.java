@@ -4,15 +4,18 @@ import inet.ipaddr.IPAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * An ADD: give {@code key} addresses from {@code pool}. {@code requested} is host-local's {@code ips} capability:
- * at most one address per family; a family without one is allocated as usual.
+ * at most one address per family; a family without one is allocated as usual. {@code pod} is the Kubernetes pod
+ * behind the attachment, recorded with the allocation when the runtime named it.
  */
-public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested) {
+public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod) {
 
     public AllocationRequest {
         Objects.requireNonNull(key, "key");
+        Objects.requireNonNull(pod, "pod");
         Pool.requireName(pool);
         List<IPAddress> normalised = new ArrayList<>();
         for (IPAddress a : requested) {
@@ -26,6 +29,15 @@ public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> 
             normalised.add(n);
         }
         requested = List.copyOf(normalised);
+    }
+
+    /** Without a pod. */
+    public AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested) {
+        this(key, pool, requested, Optional.empty());
+    }
+
+    public AllocationRequest withPod(Optional<PodRef> pod) {
+        return new AllocationRequest(key, pool, requested, pod);
     }
 
     public static AllocationRequest of(AttachmentKey key, String pool) {

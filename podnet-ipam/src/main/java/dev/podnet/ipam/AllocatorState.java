@@ -89,7 +89,8 @@ final class AllocatorState {
         for (int i = 0; i < taken.length; i++) {
             sets.get(i).cursor(taken[i]);
         }
-        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(taken), now);
+        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(taken), now,
+                request.pod());
         held.put(request.key(), new Held(allocation, taken));
         return new Outcome(allocation, true);
     }
@@ -148,13 +149,14 @@ final class AllocatorState {
 
     // ---- replay: the journal says it happened, so these check consistency instead of policy ----
 
-    void replayAllocated(AttachmentKey key, String pool, List<IPAddress> addresses, Instant at) {
+    void replayAllocated(JournalRecord.Allocated record) {
+        AttachmentKey key = record.key();
         if (held.containsKey(key)) {
             throw new IllegalStateException(key + " is allocated twice");
         }
         List<Slot> slots = new ArrayList<>();
         List<AssignedAddress> assigned = new ArrayList<>();
-        for (IPAddress address : addresses) {
+        for (IPAddress address : record.addresses()) {
             Slot slot = locate(address);
             if (slot == null) {
                 // Its range left the configuration: keep the allocation so GC and DEL still see it.
@@ -175,7 +177,8 @@ final class AllocatorState {
             slots.add(slot);
             assigned.add(slot.assigned());
         }
-        held.put(key, new Held(new Allocation(key, pool, assigned, at), slots.toArray(Slot[]::new)));
+        held.put(key, new Held(new Allocation(key, record.pool(), assigned, record.at(), record.pod()),
+                slots.toArray(Slot[]::new)));
     }
 
     void replayReleased(AttachmentKey key, Instant at) {

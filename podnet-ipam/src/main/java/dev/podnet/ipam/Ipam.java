@@ -94,8 +94,7 @@ public final class Ipam implements AutoCloseable {
         return change(now -> {
             AllocatorState.Outcome o = state.allocate(request, now);
             Allocation a = o.allocation();
-            return new Change<>(a, o.created() ? List.of(new Allocated(a.key(), a.pool(),
-                    a.addresses().stream().map(AssignedAddress::address).toList(), a.allocatedAt())) : List.of());
+            return new Change<>(a, o.created() ? List.of(Allocated.of(a)) : List.of());
         });
     }
 

@@ -3,6 +3,7 @@ package dev.podnet.ipam;
 import inet.ipaddr.IPAddress;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One line of a journal or snapshot file after the header that the journaled directory writes; see
@@ -10,9 +11,15 @@ import java.util.List;
  */
 sealed interface JournalRecord {
 
-    record Allocated(AttachmentKey key, String pool, List<IPAddress> addresses, Instant at) implements JournalRecord {
+    record Allocated(AttachmentKey key, String pool, List<IPAddress> addresses, Instant at, Optional<PodRef> pod)
+            implements JournalRecord {
         public Allocated {
             addresses = List.copyOf(addresses);
+        }
+
+        static Allocated of(Allocation a) {
+            return new Allocated(a.key(), a.pool(), a.addresses().stream().map(AssignedAddress::address).toList(),
+                    a.allocatedAt(), a.pod());
         }
     }
 

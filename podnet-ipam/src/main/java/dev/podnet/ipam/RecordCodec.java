@@ -11,6 +11,7 @@ import inet.ipaddr.IPAddress;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The text form of journal and snapshot records. Each record is one line:
@@ -22,7 +23,9 @@ import java.util.List;
  * snapshot's end (E) are written and checked by {@link dev.podnet.net.JournaledDirectory}; the rest are this codec's:
  * <pre>
  *   H KIND VERSION GENERATION             header: KIND is "journal" or "snapshot", VERSION is 1
- *   A MILLIS CONTAINER IFNAME POOL ADDRS  allocated; ADDRS is comma-separated canonical addresses, IPv4 first
+ *   A MILLIS CONTAINER IFNAME POOL ADDRS [POD]
+ *                                         allocated; ADDRS is comma-separated canonical addresses, IPv4 first;
+ *                                         POD is NAMESPACE/NAME/UID of the Kubernetes pod, when the ADD named one
  *   R MILLIS CONTAINER IFNAME             released (the addresses enter quarantine at MILLIS)
  *   Q MILLIS ADDR                         snapshot: ADDR is quarantined since MILLIS
  *   C POOL ADDR                           snapshot: the search of ADDR's family in POOL resumes after ADDR
@@ -33,6 +36,8 @@ import java.util.List;
  * <pre>
  *   52 dc55c5f2 A 1700000000000 4f2c9e eth0 default 10.0.0.2,fd00::2
  * </pre>
+ * POD came after VERSION 1's first files: a record without it is read as before, so journals and snapshots written
+ * earlier replay unchanged (an older podnet refuses a record that has it, as the wrong number of fields).
  * Text rather than binary so that an operator can read the state with {@code cat}; the length and checksum
  * still let replay tell a torn last line (cut off) from damage in the middle (an error).
  */
@@ -56,7 +61,8 @@ final class RecordCodec {
     static String payload(JournalRecord record) {
         return switch (record) {
             case Allocated a -> "A " + a.at().toEpochMilli() + " " + a.key().containerId() + " " + a.key().ifName()
-                    + " " + a.pool() + " " + String.join(",", a.addresses().stream().map(Addresses::text).toList());
+                    + " " + a.pool() + " " + String.join(",", a.addresses().stream().map(Addresses::text).toList())
+                    + a.pod().map(p -> " " + p.token()).orElse("");
             case Released r -> "R " + r.at().toEpochMilli() + " " + r.key().containerId() + " " + r.key().ifName();
             case Quarantined q -> "Q " + q.releasedAt().toEpochMilli() + " " + Addresses.text(q.address());
             case Cursor c -> "C " + c.pool() + " " + Addresses.text(c.address());
@@ -69,12 +75,13 @@ final class RecordCodec {
         try {
             return switch (t[0]) {
                 case "A" -> {
-                    arity(t, 6);
+                    arity(t, t.length == 7 ? 7 : 6);
                     List<IPAddress> addresses = new ArrayList<>();
                     for (String a : t[5].split(",", -1)) {
                         addresses.add(Addresses.parse(a));
                     }
-                    yield new Allocated(AttachmentKey.of(t[2], t[3]), pool(t[4]), addresses, millis(t[1]));
+                    Optional<PodRef> pod = t.length == 7 ? Optional.of(PodRef.parse(t[6])) : Optional.empty();
+                    yield new Allocated(AttachmentKey.of(t[2], t[3]), pool(t[4]), addresses, millis(t[1]), pod);
                 }
                 case "R" -> {
                     arity(t, 4);

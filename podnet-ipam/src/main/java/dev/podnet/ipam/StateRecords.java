@@ -21,7 +21,7 @@ final class StateRecords {
     static JournaledDirectory.Replay<JournalRecord> replayInto(AllocatorState state) {
         return (record, snapshot) -> {
             switch (record) {
-                case Allocated a -> state.replayAllocated(a.key(), a.pool(), a.addresses(), a.at());
+                case Allocated a -> state.replayAllocated(a);
                 case Released r when !snapshot -> state.replayReleased(r.key(), r.at());
                 case Quarantined q when snapshot -> state.replayQuarantined(q.address(), q.releasedAt());
                 case Cursor c when snapshot -> state.replayCursor(c.pool(), c.address());
@@ -38,8 +38,7 @@ final class StateRecords {
     private record Sink(Consumer<JournalRecord> out) implements AllocatorState.SnapshotSink {
         @Override
         public void allocated(Allocation a) {
-            out.accept(new Allocated(a.key(), a.pool(),
-                    a.addresses().stream().map(AssignedAddress::address).toList(), a.allocatedAt()));
+            out.accept(Allocated.of(a));
         }
 
         @Override

@@ -42,7 +42,8 @@ class CompactionTest {
         for (Ipam ipam : targets) {
             ipam.release(AttachmentKey.of("c2", "eth0"));
             ipam.release(AttachmentKey.of("c1", "eth0"));
-            ipam.allocate(AllocationRequest.of(AttachmentKey.of("c7", "eth1"), "ds", "fd00::9"));
+            ipam.allocate(AllocationRequest.of(AttachmentKey.of("c7", "eth1"), "ds", "fd00::9")
+                    .withPod(java.util.Optional.of(PodRefTest.WEB)));
         }
     }
 

@@ -47,7 +47,8 @@ class JournalCrashTest {
             }
             ipam.release(AttachmentKey.of("c1", "eth0"));
             states.add(state(ipam));
-            ipam.allocate(AllocationRequest.of(AttachmentKey.of("c9", "net1"), "ds", "10.0.0.10"));
+            ipam.allocate(AllocationRequest.of(AttachmentKey.of("c9", "net1"), "ds", "10.0.0.10")
+                    .withPod(java.util.Optional.of(PodRefTest.WEB)));
             states.add(state(ipam));
             clock.advance(Duration.ofSeconds(3));
             ipam.release(AttachmentKey.of("c3", "eth0"));
@@ -134,7 +135,7 @@ class JournalCrashTest {
         Path file = dir.resolve("journal.0");
         // The same attachment allocated twice cannot come from a crash.
         byte[] line = RecordCodec.frame(new JournalRecord.Allocated(AttachmentKey.of("c0", "eth0"), "ds",
-                List.of(Addresses.parse("10.0.0.5")), clock.instant()));
+                List.of(Addresses.parse("10.0.0.5")), clock.instant(), java.util.Optional.empty()));
         long offset = Files.size(file);
         Files.write(file, concat(Files.readAllBytes(file), line));
         assertThatThrownBy(() -> open(dir)).hasMessageContaining(file + " is corrupt at offset " + offset)

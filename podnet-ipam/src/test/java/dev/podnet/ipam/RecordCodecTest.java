@@ -7,6 +7,7 @@ import dev.podnet.net.FramedFile.Frame;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class RecordCodecTest {
@@ -14,7 +15,8 @@ class RecordCodecTest {
     @Test
     void theJavadocExampleIsWhatTheCodecWrites() {
         Allocated a = new Allocated(AttachmentKey.of("4f2c9e", "eth0"), "default",
-                List.of(Addresses.parse("10.0.0.2"), Addresses.parse("fd00::2")), Instant.ofEpochMilli(1700000000000L));
+                List.of(Addresses.parse("10.0.0.2"), Addresses.parse("fd00::2")), Instant.ofEpochMilli(1700000000000L),
+                Optional.empty());
         byte[] frame = RecordCodec.frame(a);
         assertThat(new String(frame, StandardCharsets.US_ASCII))
                 .isEqualTo("52 dc55c5f2 A 1700000000000 4f2c9e eth0 default 10.0.0.2,fd00::2\n");

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 class SlotAddressesTest {
@@ -46,7 +47,8 @@ class SlotAddressesTest {
         AttachmentKey key = AttachmentKey.of("c1", "eth0");
         Instant at = Instant.EPOCH;
 
-        assertThat(new Allocation(key, "p", lazy, at).addresses()).isSameAs(lazy);
-        assertThat(new Allocation(key, "p", lazy, at)).isEqualTo(new Allocation(key, "p", List.of(v4.assigned(9)), at));
+        assertThat(new Allocation(key, "p", lazy, at, Optional.empty()).addresses()).isSameAs(lazy);
+        assertThat(new Allocation(key, "p", lazy, at, Optional.empty()))
+                .isEqualTo(new Allocation(key, "p", List.of(v4.assigned(9)), at, Optional.empty()));
     }
 }

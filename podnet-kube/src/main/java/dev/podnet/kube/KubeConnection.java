@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,6 +55,11 @@ public final class KubeConnection {
         return Optional.of(config);
     }
 
+    /** The API server's URL as the client was configured with it, for messages. */
+    public static String server(KubernetesClient client) {
+        return String.valueOf(client.getMasterUrl()).replaceAll("/$", "");
+    }
+
     /** The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name. */
     public static String nodeName(Optional<String> flag, Map<String, String> env) {
         return flag.filter(s -> !s.isBlank())
@@ -61,9 +67,10 @@ public final class KubeConnection {
                 .orElseGet(KubeConnection::hostName);
     }
 
+    /** Lower-cased, as kubelet names its node by default. */
     private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
         } catch (UnknownHostException e) {
             throw new InvalidInputException("no node name: give --node-name or MY_NODE_NAME (" + e.getMessage() + ")");
         }

@@ -5,11 +5,15 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
@@ -38,6 +42,16 @@ public final class KubeMock implements BeforeAllCallback, AfterAllCallback {
     /** A new client of the mock server; close it after use. */
     public KubernetesClient client() {
         return server.createClient();
+    }
+
+    /** The requests the server took since the last call, as "METHOD PATH", oldest first. */
+    public List<String> takeRequests() throws InterruptedException {
+        List<String> taken = new ArrayList<>();
+        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+                r = server.takeRequest(0, TimeUnit.SECONDS)) {
+            taken.add(r.getMethod() + " " + r.getPath());
+        }
+        return taken;
     }
 
     /** The server's base URL, http://127.0.0.1:PORT. */

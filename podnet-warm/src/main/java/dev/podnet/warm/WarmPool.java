@@ -12,6 +12,7 @@ import dev.podnet.ipam.AssignedAddress;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.PodRef;
 import dev.podnet.ipam.warm.NodeLimits;
 import dev.podnet.ipam.warm.PoolAction;
 import dev.podnet.ipam.warm.PoolDecision;
@@ -111,9 +112,14 @@ public final class WarmPool {
 
     /** ADD: the attachment's address, from the free list; the same answer for the same attachment. */
     public Allocation allocate(AttachmentKey key, List<IPAddress> requested) {
+        return allocate(key, requested, Optional.empty());
+    }
+
+    /** As {@link #allocate(AttachmentKey, List)}, recording the Kubernetes pod behind the attachment. */
+    public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
         Optional<Allocation> existing = ipam.find(key);
         if (existing.isPresent()) {
-            return ipam.allocate(new AllocationRequest(key, pool, requested));
+            return ipam.allocate(new AllocationRequest(key, pool, requested, pod));
         }
         if (!requested.isEmpty()) {
             IPAddress wanted = requested.getFirst();
@@ -121,7 +127,7 @@ public final class WarmPool {
                 throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + wanted
                         + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
             }
-            return allocateTaken(key, wanted);
+            return allocateTaken(key, wanted, pod);
         }
         int attempts = freeCount();
         for (int i = 0; i < attempts; i++) {
@@ -130,7 +136,7 @@ public final class WarmPool {
                 break;
             }
             try {
-                return allocateTaken(key, candidate);
+                return allocateTaken(key, candidate, pod);
             } catch (IpamException e) {
                 if (e.reason() != IpamException.Reason.CONFLICT) {
                     throw e;
@@ -143,9 +149,9 @@ public final class WarmPool {
                 + describeShortage());
     }
 
-    private Allocation allocateTaken(AttachmentKey key, IPAddress address) {
+    private Allocation allocateTaken(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
         try {
-            Allocation a = ipam.allocate(new AllocationRequest(key, pool, List.of(address)));
+            Allocation a = ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod));
             if (freeCount() < lowWater()) {
                 onLow.run();
             }
