@@ -25,7 +25,7 @@ class AgentMetricsTest {
         m.answered("add", 420_000);
         m.ec2Call("AssignPrivateIpAddresses", "ok", 1_000_000);
         m.ec2Call("AssignPrivateIpAddresses", "RequestLimitExceeded", 1_000_000);
-        m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13)));
+        m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13, true)));
         return m;
     }
 
@@ -39,7 +39,8 @@ class AgentMetricsTest {
                 "podnet_ec2_calls_total{action=\"AssignPrivateIpAddresses\",outcome=\"RequestLimitExceeded\"} 1.0",
                 "podnet_ec2_throttled_calls_total{action=\"AssignPrivateIpAddresses\"} 1.0",
                 "podnet_warm_pool_addresses{pool=\"vpc\",state=\"in_use\"} 5.0",
-                "podnet_warm_pool_enis{pool=\"vpc\"} 2.0");
+                "podnet_warm_pool_enis{pool=\"vpc\"} 2.0",
+                "podnet_warm_pool_eniconfig_missing{pool=\"vpc\"} 1.0");
     }
 
     /** promtool (Debian's prometheus package) is the judge of the text format; bin/test installs it. */

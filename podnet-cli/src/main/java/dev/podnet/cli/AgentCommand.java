@@ -7,6 +7,11 @@ import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
+import dev.podnet.kube.ApiEniConfigs;
+import dev.podnet.kube.KubeConnection;
+import dev.podnet.warm.EniConfigSource;
+import dev.podnet.warm.VpcCniEnvironment;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
@@ -41,7 +46,8 @@ import sun.misc.Signal;
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
                 "its pool, with the same environment variables: WARM_ENI_TARGET (default 1), WARM_IP_TARGET, MINIMUM_IP_TARGET,",
-                "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENI_CONFIG_LABEL_DEF;",
+                "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (the node's",
+                "ENIConfig from the API server, named by ENI_CONFIG_ANNOTATION_DEF and ENI_CONFIG_LABEL_DEF, or --eniconfig-file);",
                 "EC2 is reached through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY matches (curl's rules).",
                 "The agent sets the node up as aws-node does (unless --no-node-setup): each secondary ENI (found by its MAC)",
                 "up with MTU 9001 and route table device index + 1 (subnet route, default via the subnet's gateway), and",
@@ -98,8 +104,18 @@ final class AgentCommand implements Callable<Integer> {
             description = "Without --etcd-endpoints: the embedded cluster store's directory (one machine only).")
     Path storeDir;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "This node in the cluster store (default: the host name).")
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node in the cluster store and the API server (default: the host name; for the API "
+                    + "server MY_NODE_NAME first).")
     String nodeName;
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The API server, for the node's ENIConfig under custom networking (default KUBECONFIG, "
+                    + "else in-cluster when KUBERNETES_SERVICE_HOST is set).")
+    Path kubeconfig;
+
+    /** Opened when the settings need the API server; closed when the agent stops. */
+    private KubernetesClient kube;
 
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
@@ -109,7 +125,7 @@ final class AgentCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         AgentConfig settings = settings(System.getenv());
-        try (Agent agent = Agent.start(settings, InstantSource.system())) {
+        try (KubernetesClient closing = kube; Agent agent = Agent.start(settings, InstantSource.system())) {
             for (String name : List.of("TERM", "INT")) {
                 Signal.handle(new Signal(name), s -> agent.close());
             }
@@ -142,8 +158,16 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 specs.stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(),
-                routeTables(specs), node());
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)),
+                cloud.config(env, () -> eniConfigsFromApi(env)), cluster(), routeTables(specs), node());
+    }
+
+    /** The node's ENIConfigs from the API server, found as kubectl finds it; empty when nothing says where it is. */
+    private Optional<EniConfigSource> eniConfigsFromApi(Map<String, String> env) {
+        kube = KubeConnection.connect(Optional.ofNullable(kubeconfig), env).orElse(null);
+        return Optional.ofNullable(kube).map(client -> new ApiEniConfigs(client,
+                KubeConnection.nodeName(Optional.ofNullable(nodeName), env),
+                VpcCniEnvironment.eniConfigSelector(env), InstantSource.system()));
     }
 
     /** --netns, which must exist: a typo would otherwise set up nothing anywhere and fail every pod. */
@@ -175,8 +199,8 @@ final class AgentCommand implements Callable<Integer> {
     /** The --cluster-pool flags; each of the others needs it. */
     Optional<ClusterSettings> cluster() {
         if (clusterPool == null) {
-            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null || nodeName != null) {
-                throw new InvalidInputException("--block-size, --etcd-endpoints, --store-dir and --node-name need "
+            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null) {
+                throw new InvalidInputException("--block-size, --etcd-endpoints and --store-dir need "
                         + "--cluster-pool NAME=CIDR");
             }
             return Optional.empty();
