@@ -3,6 +3,7 @@ package dev.podnet.agent;
 import static dev.podnet.agent.AgentCloudTest.await;
 import static dev.podnet.agent.AgentCloudTest.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
@@ -15,6 +16,8 @@ import dev.podnet.cloud.sim.VpcEmulator;
 import dev.podnet.kube.ApiEniConfigs;
 import dev.podnet.kube.KubeFixtures;
 import dev.podnet.kube.KubeMock;
+import dev.podnet.net.InvalidInputException;
+import dev.podnet.warm.EniConfig;
 import dev.podnet.warm.NodeContext;
 import dev.podnet.warm.VpcCniEnvironment;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -88,6 +91,25 @@ class AgentEniConfigTest {
                 assertThat(enis.get(2).subnetId()).as("attached after it").isEqualTo(later);
                 assertThat(enis.get(2).securityGroups()).containsExactly(DefaultWorld.SECURITY_GROUP_DEFAULT);
             }
+        }
+    }
+
+    @Test
+    void aFilesEniConfigCannotChangeSoAMissingNameOrASubnetOfAnotherZoneStopsTheStart() {
+        VpcEmulator cloud = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.UNLIMITED).build();
+        List<EniConfig> file = List.of(new EniConfig("us-east-1a", DefaultWorld.POD_SUBNET_B, List.of()));
+        for (Optional<String> name : List.of(Optional.<String>empty(), Optional.of("pods"))) {
+            CloudPoolConfig pool = CloudPoolConfig.vpcCni(cloud, DefaultWorld.INSTANCE_M5_LARGE, "test",
+                    Map.of(VpcCniEnvironment.CUSTOM_NETWORK_CFG, "true"), Optional.of(CloudPoolConfig.given(file, name)),
+                    (type, warm) -> 20, Duration.ofMillis(50), false);
+            assertThatThrownBy(() -> Agent.start(new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"),
+                    Optional.empty(), Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(pool)),
+                    InstantSource.system())).isInstanceOf(InvalidInputException.class).hasMessage(name.isEmpty()
+                    ? "ENIConfig \"us-east-1a\" names " + DefaultWorld.POD_SUBNET_B + ", which is not a subnet of "
+                            + DefaultWorld.VPC_ID + " in us-east-1a when the agent started [" + DefaultWorld.NODE_SUBNET_A
+                            + ", " + DefaultWorld.POD_SUBNET_A + "]: an ENI attaches only in its instance's zone, and a "
+                            + "subnet made since needs a restart of the agent"
+                    : "custom networking is on but no ENIConfig is named \"pods\"; the ENIConfigs given are [us-east-1a]");
         }
     }
 
