@@ -55,7 +55,7 @@ public final class Agent implements AutoCloseable {
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();
                     return List.of(new AgentMetrics.WarmCounts(pool.pool(), s.enis(), s.prefixes(), s.held(), s.inUse(),
-                            s.free()));
+                            s.free(), !s.noEniConfig().isEmpty()));
                 });
                 servers.add(cloud.get().loop(pool));
             }

@@ -73,7 +73,8 @@ public final class AgentMetrics {
     }
 
     /** One cloud-fed pool's figures at scrape time. */
-    public record WarmCounts(String pool, int enis, long prefixes, int held, int inUse, int free) {
+    public record WarmCounts(String pool, int enis, long prefixes, int held, int inUse, int free,
+                             boolean noEniConfig) {
     }
 
     /** Registers the warm pools' gauges; called once by an agent that has cloud-fed pools. */
@@ -92,6 +93,10 @@ public final class AgentMetrics {
                     cb.call(p.inUse(), p.pool(), "in_use");
                     cb.call(p.free(), p.pool(), "free");
                 })).register(registry);
+        GaugeWithCallback.builder().name("podnet_warm_pool_eniconfig_missing")
+                .help("1 while the pool needs a new ENI that custom networking has no usable ENIConfig for (why: the "
+                        + "Node's events, the ADD errors), else 0").labelNames("pool")
+                .callback(cb -> pools.get().forEach(p -> cb.call(p.noEniConfig() ? 1 : 0, p.pool()))).register(registry);
     }
 
     public void allocated(String pool, int addresses) {

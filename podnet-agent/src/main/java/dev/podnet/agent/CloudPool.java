@@ -11,7 +11,8 @@ import dev.podnet.ipam.warm.NodeLimits;
 import dev.podnet.net.InstanceCatalogue;
 import dev.podnet.net.InstanceType;
 import dev.podnet.net.InvalidInputException;
-import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.EniConfigSource;
+import dev.podnet.warm.NoEniConfigException;
 import dev.podnet.warm.NodeContext;
 import dev.podnet.warm.NodeInterfaces;
 import dev.podnet.linux.EniRouting;
@@ -23,7 +24,6 @@ import dev.podnet.warm.WarmPoolLoop;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -56,26 +56,15 @@ final class CloudPool {
         InstanceType type = InstanceCatalogue.bundled().find(instance.instanceType()).orElseThrow(() ->
                 new InvalidInputException("instance " + instance.id() + " is a " + instance.instanceType()
                         + ", which the instance catalogue does not know"));
-        Optional<EniConfig> eniConfig = Optional.empty();
+        Optional<EniConfigSource> eniConfigs = Optional.empty();
+        List<Subnet> subnets;
         if (config.warm().customNetworking()) {
-            String name = config.eniConfigName().orElse(instance.availabilityZone());
-            eniConfig = Optional.of(config.eniConfigs().stream().filter(c -> c.name().equals(name)).findFirst()
-                    .orElseThrow(() -> new InvalidInputException("custom networking is on but no ENIConfig is named \""
-                            + name + "\"; the ENIConfigs given are " + config.eniConfigs().stream()
-                            .map(EniConfig::name).toList())));
-        }
-        Set<String> subnetIds = new LinkedHashSet<>();
-        eniConfig.ifPresent(c -> subnetIds.add(c.subnet()));
-        if (!config.warm().customNetworking()) {
-            subnetIds.add(instance.subnetId());
-        }
-        List<Subnet> subnets = cloud.describeSubnets(List.copyOf(subnetIds));
-        for (Subnet s : subnets) {
-            if (!s.availabilityZone().equals(instance.availabilityZone())) {
-                throw new InvalidInputException("ENIConfig subnet " + s.id() + " is in " + s.availabilityZone()
-                        + " but instance " + instance.id() + " is in " + instance.availabilityZone()
-                        + ": an ENI can only attach in its own zone");
-            }
+            // The next ENIConfig may name any subnet of the zone, so the pool serves them all.
+            subnets = cloud.describeSubnets(List.of()).stream().filter(s -> s.vpcId().equals(instance.vpcId())
+                    && s.availabilityZone().equals(instance.availabilityZone())).toList();
+            eniConfigs = Optional.of(eniConfigs(config, instance, subnets));
+        } else {
+            subnets = cloud.describeSubnets(List.of(instance.subnetId()));
         }
         List<IpRange> ranges = new ArrayList<>();
         if (config.families().ipv4()) {
@@ -86,8 +75,30 @@ final class CloudPool {
         }
         Pool pool = Pool.of(config.pool(), ranges.toArray(IpRange[]::new));
         NodeLimits limits = NodeLimits.of(type, config.warm(), config.maxPods().applyAsInt(type));
-        return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfig), limits, pool,
-                instance);
+        return new CloudPool(config, cloud, new NodeContext(instance.id(), config.clusterName(), eniConfigs), limits,
+                pool, instance);
+    }
+
+    /**
+     * Where the node's new ENIs find their ENIConfig: only a subnet of its zone will do (an ENI attaches only in its
+     * instance's zone) that existed at start (the zone's subnets then are the pool's ranges). A file's ENIConfig
+     * cannot change, so it is checked now; one from the API server is checked at each new ENI.
+     */
+    private static EniConfigSource eniConfigs(CloudPoolConfig config, Instance instance, List<Subnet> zoneSubnets) {
+        EniConfigSource given = config.eniConfigs().orElseThrow(() -> new InvalidInputException(
+                "custom networking is on but no ENIConfigs are given")).apply(instance.availabilityZone());
+        List<String> ids = zoneSubnets.stream().map(Subnet::id).toList();
+        EniConfigSource usable = given.within(Set.copyOf(ids), "a subnet of " + instance.vpcId() + " in "
+                + instance.availabilityZone() + " when the agent started " + ids + ": an ENI attaches only in its "
+                + "instance's zone, and a subnet made since needs a restart of the agent");
+        if (given instanceof EniConfigSource.Fixed) {
+            try {
+                usable.current();
+            } catch (NoEniConfigException e) {
+                throw new InvalidInputException(e.getMessage());
+            }
+        }
+        return usable;
     }
 
     /**

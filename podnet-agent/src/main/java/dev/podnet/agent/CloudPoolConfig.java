@@ -5,6 +5,7 @@ import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.net.InstanceType;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.EniConfigSource;
 import dev.podnet.warm.PodFamilies;
 import dev.podnet.warm.VpcCniEnvironment;
 import java.time.Duration;
@@ -12,15 +13,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.function.BiFunction;
+import java.util.function.Function;
 import java.util.function.ToIntFunction;
 
 /**
  * A pool fed from the cloud (`podnet agent --cloud aws`): the node's VPC addresses, kept warm as the VPC CNI does.
  *
  * @param pool          the pool's name; it serves plugin requests that name no pool
- * @param eniConfigs    ENIConfigs to choose from under custom networking
- * @param eniConfigName the ENIConfig to use; empty = the one named after the instance's zone (the default label
- *                      topology.kubernetes.io/zone, whose value is the zone)
+ * @param eniConfigs    under custom networking, where new ENIs find their ENIConfig, given the instance's zone: the
+ *                      API server, or ENIConfigs as {@link #given} in a file
  * @param maxPods       the kubelet's max pods for the instance type, when not given explicitly
  * @param interval      how often a steady pool is checked against EC2
  * @param nodeSetup     the ENI links, tables and SNAT the agent sets up in the node namespace; empty when something
@@ -29,20 +30,16 @@ import java.util.function.ToIntFunction;
  *                      primary ENI, or both
  */
 public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool,
-                              WarmPoolConfig warm, List<EniConfig> eniConfigs, Optional<String> eniConfigName,
+                              WarmPoolConfig warm, Optional<Function<String, EniConfigSource>> eniConfigs,
                               ToIntFunction<InstanceType> maxPods, Duration interval, Optional<NodeSetup> nodeSetup,
                               PodFamilies families) {
     public static final String DEFAULT_POOL = "vpc";
 
-    public CloudPoolConfig {
-        eniConfigs = List.copyOf(eniConfigs);
-    }
-
     /** Nothing set up on the node. */
     public CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool, WarmPoolConfig warm,
-                           List<EniConfig> eniConfigs, Optional<String> eniConfigName,
+                           Optional<Function<String, EniConfigSource>> eniConfigs,
                            ToIntFunction<InstanceType> maxPods, Duration interval) {
-        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods, interval, Optional.empty(),
+        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, maxPods, interval, Optional.empty(),
                 PodFamilies.IPV4);
     }
 
@@ -53,15 +50,15 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
      * @param maxPods the kubelet's max pods for a type and the warm pool's mode
      */
     public static CloudPoolConfig vpcCni(CloudNetwork cloud, String instanceId, String clusterName,
-                                         Map<String, String> env, List<EniConfig> eniConfigs,
-                                         Optional<String> eniConfigName,
+                                         Map<String, String> env,
+                                         Optional<Function<String, EniConfigSource>> eniConfigs,
                                          BiFunction<InstanceType, WarmPoolConfig, Integer> maxPods, Duration interval,
                                          boolean nodeSetup) {
         WarmPoolConfig warm = VpcCniEnvironment.warmPool(env);
         if (warm.customNetworking() && eniConfigs.isEmpty()) {
             throw new InvalidInputException(VpcCniEnvironment.CUSTOM_NETWORK_CFG + "=true needs ENIConfigs");
         }
-        return new CloudPoolConfig(cloud, instanceId, clusterName, DEFAULT_POOL, warm, eniConfigs, eniConfigName,
+        return new CloudPoolConfig(cloud, instanceId, clusterName, DEFAULT_POOL, warm, eniConfigs,
                 type -> maxPods.apply(type, warm), interval, nodeSetup ? Optional.of(new NodeSetup(
                         VpcCniEnvironment.externalSnat(env), VpcCniEnvironment.excludeSnatCidrs(env)))
                         : Optional.empty(), VpcCniEnvironment.families(env));
@@ -69,7 +66,22 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
 
     /** The same configuration for other families. */
     public CloudPoolConfig with(PodFamilies other) {
-        return new CloudPoolConfig(cloud, instanceId, clusterName, pool, warm, eniConfigs, eniConfigName, maxPods,
-                interval, nodeSetup, other);
+        return new CloudPoolConfig(cloud, instanceId, clusterName, pool, warm, eniConfigs, maxPods, interval,
+                nodeSetup, other);
+    }
+
+    /**
+     * ENIConfigs given in a file, where the node's labels are unknown: the one named {@code name}, else the one named
+     * after the node's zone (as ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone picks them). A file does not change,
+     * so the choice is fixed and a name without an ENIConfig fails the start.
+     */
+    public static Function<String, EniConfigSource> given(List<EniConfig> configs, Optional<String> name) {
+        List<EniConfig> all = List.copyOf(configs);
+        return zone -> {
+            String wanted = name.orElse(zone);
+            return new EniConfigSource.Fixed(all.stream().filter(c -> c.name().equals(wanted)).findFirst()
+                    .orElseThrow(() -> new InvalidInputException("custom networking is on but no ENIConfig is named \""
+                            + wanted + "\"; the ENIConfigs given are " + all.stream().map(EniConfig::name).toList())));
+        };
     }
 }

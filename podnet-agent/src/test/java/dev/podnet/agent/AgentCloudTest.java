@@ -37,12 +37,13 @@ class AgentCloudTest {
 
     private AgentConfig config(VpcEmulator cloud, WarmPoolConfig warm) {
         CloudPoolConfig c = new CloudPoolConfig(cloud, DefaultWorld.INSTANCE_M5_LARGE, "test", CloudPoolConfig.DEFAULT_POOL,
-                warm, List.of(), Optional.empty(), type -> 29, Duration.ofMillis(50));
+                warm, Optional.empty(), type -> 29, Duration.ofMillis(50));
         return new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.of("127.0.0.1:0"),
                 Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(c));
     }
 
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+    /** Waits until {@code condition} holds, at most 30 seconds. */
+    static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(30);
         while (!condition.getAsBoolean()) {
             if (Instant.now().isAfter(deadline)) {
@@ -85,10 +86,7 @@ class AgentCloudTest {
                         .forEach(e -> now.addAll(e.secondaryIpv4()));
                 return now.size() == 15;
             });
-            String metrics = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                    URI.create("http://127.0.0.1:" + agent.httpPorts().getFirst() + "/metrics")).build(),
-                    HttpResponse.BodyHandlers.ofString()).body();
-            assertThat(metrics).contains("podnet_ec2_calls_total{action=\"AssignPrivateIpAddresses\",outcome=\"ok\"}",
+            assertThat(metrics(agent)).contains("podnet_ec2_calls_total{action=\"AssignPrivateIpAddresses\",outcome=\"ok\"}",
                     "podnet_warm_pool_addresses{pool=\"vpc\",state=\"in_use\"} 12.0");
         }
     }
@@ -97,7 +95,7 @@ class AgentCloudTest {
     void withIpv6PodsAlsoGetAnAddressFromAnEightyOnThePrimaryEniWhichARestartAdopts() throws Exception {
         VpcEmulator cloud = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.UNLIMITED).build();
         CloudPoolConfig c = new CloudPoolConfig(cloud, DefaultWorld.INSTANCE_M5_LARGE, "test", CloudPoolConfig.DEFAULT_POOL,
-                WarmPoolConfig.builder().warmIpTarget(2).build(), List.of(), Optional.empty(), type -> 29,
+                WarmPoolConfig.builder().warmIpTarget(2).build(), Optional.empty(), type -> 29,
                 Duration.ofMillis(50)).with(PodFamilies.DUAL);
         AgentConfig config = new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(),
                 Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(c));
@@ -130,7 +128,7 @@ class AgentCloudTest {
     void ipv6OnlyAsTheVpcCnisIpv6ModeServesTheEightyWithoutFeedingIpv4() throws Exception {
         VpcEmulator cloud = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.UNLIMITED).build();
         CloudPoolConfig c = new CloudPoolConfig(cloud, DefaultWorld.INSTANCE_M5_LARGE, "test", CloudPoolConfig.DEFAULT_POOL,
-                WarmPoolConfig.builder().warmIpTarget(2).build(), List.of(), Optional.empty(), type -> 29,
+                WarmPoolConfig.builder().warmIpTarget(2).build(), Optional.empty(), type -> 29,
                 Duration.ofMillis(50)).with(PodFamilies.IPV6);
         AgentConfig config = new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(),
                 Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(c));
@@ -146,6 +144,13 @@ class AgentCloudTest {
                     .isInstanceOf(AgentReply.Success.class);
             assertThat(((AgentReply.Status) AgentTest.ask(config.socket(), AgentRequest.status())).allocations()).isEmpty();
         }
+    }
+
+    /** The agent's Prometheus scrape; its metrics server is the first loopback server. */
+    static String metrics(Agent agent) throws Exception {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + agent.httpPorts().getFirst() + "/metrics")).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
     }
 
     private static boolean inside(String prefix, String address) {

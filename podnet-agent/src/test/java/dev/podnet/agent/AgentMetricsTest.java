@@ -25,7 +25,7 @@ class AgentMetricsTest {
         m.answered("add", 420_000);
         m.ec2Call("AssignPrivateIpAddresses", "ok", 1_000_000);
         m.ec2Call("AssignPrivateIpAddresses", "RequestLimitExceeded", 1_000_000);
-        m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13)));
+        m.warmPools(() -> List.of(new AgentMetrics.WarmCounts("vpc", 2, 0, 18, 5, 13, true)));
         m.podGcReleased("default", "deleted");
         m.podGcFailed();
         return m;
@@ -43,7 +43,8 @@ class AgentMetricsTest {
                 "podnet_pod_gc_releases_total{pool=\"default\",reason=\"deleted\"} 1.0",
                 "podnet_pod_gc_read_failures_total 1.0",
                 "podnet_warm_pool_addresses{pool=\"vpc\",state=\"in_use\"} 5.0",
-                "podnet_warm_pool_enis{pool=\"vpc\"} 2.0");
+                "podnet_warm_pool_enis{pool=\"vpc\"} 2.0",
+                "podnet_warm_pool_eniconfig_missing{pool=\"vpc\"} 1.0");
     }
 
     /** promtool (Debian's prometheus package) is the judge of the text format; bin/test installs it. */

@@ -8,7 +8,9 @@ import dev.podnet.agent.AgentConfig;
 import dev.podnet.agent.KubeApi;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
+import dev.podnet.kube.ApiEniConfigs;
 import dev.podnet.kube.KubeConnection;
+import dev.podnet.warm.VpcCniEnvironment;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
@@ -44,7 +46,8 @@ import sun.misc.Signal;
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
                 "its pool, with the same environment variables: WARM_ENI_TARGET (default 1), WARM_IP_TARGET, MINIMUM_IP_TARGET,",
-                "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG, ENI_CONFIG_LABEL_DEF;",
+                "WARM_PREFIX_TARGET, ENABLE_PREFIX_DELEGATION, MAX_ENI, AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG (the node's",
+                "ENIConfig from the API server, named by ENI_CONFIG_ANNOTATION_DEF and ENI_CONFIG_LABEL_DEF, or --eniconfig-file);",
                 "EC2 is reached through HTTPS_PROXY/HTTP_PROXY unless NO_PROXY matches (curl's rules).",
                 "The agent sets the node up as aws-node does (unless --no-node-setup): each secondary ENI (found by its MAC)",
                 "up with MTU 9001 and route table device index + 1 (subnet route, default via the subnet's gateway), and",
@@ -110,7 +113,8 @@ final class AgentCommand implements Callable<Integer> {
     String nodeName;
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
-            description = "The Kubernetes API server's kubeconfig (default: KUBECONFIG, else in-cluster, else none).")
+            description = "The Kubernetes API server's kubeconfig (default: KUBECONFIG, else in-cluster, else none): "
+                    + "GC from the API, the node's ENIConfig under custom networking.")
     Path kubeconfig;
 
     /** The --config file; every key optional, unknown keys refused. */
@@ -150,6 +154,9 @@ final class AgentCommand implements Callable<Integer> {
         List<String> specs = poolSpecs == null ? List.of() : poolSpecs;
         String quarantine = first(quarantineSeconds == null ? null : quarantineSeconds.toString(),
                 env.get("PODNET_QUARANTINE_SECONDS"), file.quarantineSeconds() == null ? null : file.quarantineSeconds().toString());
+        // One client for everything that reads the API server; closed when the agent stops.
+        Optional<KubeApi> kube = KubeConnection.connect(Optional.ofNullable(kubeconfig), env)
+                .map(client -> new KubeApi(client, nodeName(env)));
         return new AgentConfig(
                 Path.of(first(socket == null ? null : socket.toString(), env.get("PODNET_SOCKET"), file.socket(),
                         AgentConfig.DEFAULT_SOCKET.toString())),
@@ -158,13 +165,10 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 specs.stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(env),
-                routeTables(specs), node()).withKube(KubeConnection.connect(Optional.ofNullable(kubeconfig), env)
-                .map(client -> new KubeApi(client, nodeName(env))));
-    }
-
-    private String nodeName(Map<String, String> env) {
-        return KubeConnection.nodeName(Optional.ofNullable(nodeName), env);
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)),
+                cloud.config(env, () -> kube.map(k -> new ApiEniConfigs(k.client(), k.node(),
+                        VpcCniEnvironment.eniConfigSelector(env), InstantSource.system()))),
+                cluster(env), routeTables(specs), node()).withKube(kube);
     }
 
     /** --netns, which must exist: a typo would otherwise set up nothing anywhere and fail every pod. */
@@ -191,6 +195,10 @@ final class AgentCommand implements Callable<Integer> {
             AgentConfig.parseRouteTable(spec).ifPresent(t -> tables.put(AgentConfig.parsePool(spec).name(), t));
         }
         return tables;
+    }
+
+    private String nodeName(Map<String, String> env) {
+        return KubeConnection.nodeName(Optional.ofNullable(nodeName), env);
     }
 
     /** The --cluster-pool flags; each of the others needs it. */

@@ -6,14 +6,15 @@ import dev.podnet.cloud.aws.AwsSettings;
 import dev.podnet.cloud.aws.InstanceIdentity;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.planner.MaxPods;
-import dev.podnet.warm.EniConfig;
+import dev.podnet.warm.EniConfigSource;
 import dev.podnet.warm.EniConfigFile;
 import dev.podnet.warm.VpcCniEnvironment;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
 import picocli.CommandLine.Option;
 
 /** The agent's cloud options: {@code --cloud aws} and what the AWS VPC CNI reads from its environment. */
@@ -36,10 +37,13 @@ final class CloudOptions {
     @Option(names = "--max-pods", paramLabel = "N", description = "The kubelet's max pods (default: the VPC CNI formula for the type).")
     Integer maxPods;
 
-    @Option(names = "--eniconfig-file", paramLabel = "FILE", description = "ENIConfig manifests, for AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true.")
+    @Option(names = "--eniconfig-file", paramLabel = "FILE",
+            description = "ENIConfig manifests, for AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true on a cluster without the "
+                    + "ENIConfig CRD (default: the ENIConfigs of the API server).")
     Path eniConfigFile;
 
-    @Option(names = "--eniconfig", paramLabel = "NAME", description = "The ENIConfig for this node (default: the one named after its zone).")
+    @Option(names = "--eniconfig", paramLabel = "NAME",
+            description = "With --eniconfig-file: the ENIConfig for this node (default: the one named after its zone).")
     String eniConfigName;
 
     @Option(names = "--node-setup", negatable = true, defaultValue = "true", fallbackValue = "true",
@@ -47,23 +51,19 @@ final class CloudOptions {
                     + "--no-node-setup leaves them to something else.")
     boolean nodeSetup = true;
 
-    Optional<CloudPoolConfig> config(Map<String, String> env) {
+    /**
+     * @param api the node's ENIConfigs from the API server, when there is one; asked only under custom networking
+     *            without --eniconfig-file
+     */
+    Optional<CloudPoolConfig> config(Map<String, String> env, Supplier<Optional<EniConfigSource>> api) {
         if (cloud == null) {
             return Optional.empty();
         }
         if (!cloud.equals("aws")) {
             throw new InvalidInputException("--cloud must be aws, got \"" + cloud + "\"");
         }
-        boolean customNetworking = VpcCniEnvironment.warmPool(env).customNetworking();
-        String label = VpcCniEnvironment.eniConfigLabel(env);
-        if (customNetworking && eniConfigFile == null) {
-            throw new InvalidInputException("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs --eniconfig-file");
-        }
-        if (customNetworking && eniConfigName == null && !label.equals(VpcCniEnvironment.DEFAULT_ENI_CONFIG_LABEL)) {
-            throw new InvalidInputException("ENI_CONFIG_LABEL_DEF=" + label + " names a node label the agent cannot read "
-                    + "without Kubernetes: give --eniconfig NAME");
-        }
-        List<EniConfig> eniConfigs = eniConfigFile == null ? List.of() : EniConfigFile.load(eniConfigFile);
+        Optional<Function<String, EniConfigSource>> eniConfigs = VpcCniEnvironment.warmPool(env).customNetworking()
+                ? Optional.of(eniConfigs(env, api)) : Optional.empty();
         AwsSettings.Builder aws;
         try {
             aws = AwsSettings.fromEnvironment(env);
@@ -82,10 +82,36 @@ final class CloudOptions {
             AwsCloudNetwork network = AwsCloudNetwork.create(aws.build());
             String cluster = clusterName != null ? clusterName : env.getOrDefault("CLUSTER_NAME", "podnet");
             return Optional.of(CloudPoolConfig.vpcCni(network, id, cluster, env, eniConfigs,
-                    Optional.ofNullable(eniConfigName), (type, pool) -> maxPods != null ? maxPods
-                            : MaxPods.vpcCni(type, pool), Duration.ofSeconds(5), nodeSetup));
+                    (type, pool) -> maxPods != null ? maxPods : MaxPods.vpcCni(type, pool), Duration.ofSeconds(5),
+                    nodeSetup));
         } catch (IllegalArgumentException e) {
             throw new InvalidInputException(e.getMessage());
         }
+    }
+
+    /**
+     * --eniconfig-file wins; without it the API server's ENIConfigs, picked by the node's labels and annotations. A
+     * file knows no labels: --eniconfig names the ENIConfig, else the zone does (as with
+     * ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone, the only label whose value the agent knows without the API).
+     */
+    private Function<String, EniConfigSource> eniConfigs(Map<String, String> env,
+                                                         Supplier<Optional<EniConfigSource>> api) {
+        if (eniConfigFile == null) {
+            if (eniConfigName != null) {
+                throw new InvalidInputException("--eniconfig needs --eniconfig-file; from the API server the node's "
+                        + "labels and annotations name its ENIConfig");
+            }
+            EniConfigSource fromApi = api.get().orElseThrow(() -> new InvalidInputException(
+                    VpcCniEnvironment.CUSTOM_NETWORK_CFG + "=true needs ENIConfigs: an API server (--kubeconfig, "
+                            + "KUBECONFIG or in-cluster) or --eniconfig-file"));
+            return zone -> fromApi;
+        }
+        String label = VpcCniEnvironment.eniConfigSelector(env).label();
+        if (eniConfigName == null && !label.equals(VpcCniEnvironment.DEFAULT_ENI_CONFIG_KEY)
+                && !label.equals(VpcCniEnvironment.ZONE_LABEL)) {
+            throw new InvalidInputException(VpcCniEnvironment.ENI_CONFIG_LABEL_DEF + "=" + label + " names a node "
+                    + "label the agent cannot read from --eniconfig-file: give --eniconfig NAME");
+        }
+        return CloudPoolConfig.given(EniConfigFile.load(eniConfigFile), Optional.ofNullable(eniConfigName));
     }
 }

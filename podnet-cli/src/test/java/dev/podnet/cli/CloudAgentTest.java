@@ -1,6 +1,7 @@
 package dev.podnet.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
@@ -14,7 +15,11 @@ import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
+import dev.podnet.kube.KubeFixtures;
+import dev.podnet.kube.KubeMock;
+import dev.podnet.net.InvalidInputException;
 import dev.podnet.vpcsim.Ec2QueryServer;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -23,14 +28,19 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
 
 /**
  * {@code podnet agent --cloud aws} end to end, as a user runs it against {@code podnet vpcsim}: the AWS SDK over HTTP
- * to the EC2 Query API front, custom networking from an ENIConfig file, and an ADD over the agent socket.
+ * to the EC2 Query API front, custom networking from an ENIConfig file or the API server, and an ADD over the agent
+ * socket.
  */
 class CloudAgentTest {
+    @RegisterExtension
+    static final KubeMock API = new KubeMock();
+
     @TempDir
     Path dir;
 
@@ -74,6 +84,53 @@ class CloudAgentTest {
                         .flatMap(e -> e.secondaryIpv4().stream())).as("the primary ENI hosts no pods").isEmpty();
             }
         }
+    }
+
+    @Test
+    void withoutAFileTheEniConfigComesFromTheApiServerTheKubeconfigNamesPickedByTheNodesLabel() throws Exception {
+        VpcEmulator emulator = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.EC2_DEFAULT).build();
+        try (KubernetesClient kube = API.client();
+             Ec2QueryServer server = Ec2QueryServer.start(emulator, Ec2QueryServer.Options.loopback(0))) {
+            KubeFixtures.node(kube, "node-b", Map.of("k8s.amazonaws.com/eniConfig", "pods-b"), Map.of());
+            KubeFixtures.eniConfig(kube, "pods-b", DefaultWorld.POD_SUBNET_B, DefaultWorld.SECURITY_GROUP_PODS);
+            AgentCommand command = new AgentCommand();
+            new CommandLine(command).parseArgs("--socket", dir.resolve("agent.sock").toString(),
+                    "--state-dir", dir.resolve("state").toString(), "--cloud", "aws",
+                    "--ec2-endpoint", server.endpoint().toString(), "--region", DefaultWorld.REGION,
+                    "--instance-id", DefaultWorld.INSTANCE_C5_XLARGE, "--kubeconfig", API.kubeconfig(dir).toString(),
+                    "--node-name", "node-b", "--no-node-setup");
+            AgentConfig config = command.settings(Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE",
+                    "AWS_SECRET_ACCESS_KEY", "secret", "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true"));
+            try (Agent agent = Agent.start(config, InstantSource.system())) {
+                assertThat(addWithinBound(config.socket(), "pod-1")).startsWith("100.64.").endsWith("/18");
+                assertThat(emulator.describeNetworkInterfaces(EniFilter.attachedTo(DefaultWorld.INSTANCE_C5_XLARGE)))
+                        .filteredOn(e -> e.attachment().orElseThrow().deviceIndex() == 1).singleElement()
+                        .extracting(NetworkInterface::subnetId).isEqualTo(DefaultWorld.POD_SUBNET_B);
+            }
+        }
+    }
+
+    @Test
+    void customNetworkingNeedsAnApiServerOrAFileAndTheFileKnowsNoLabels() throws Exception {
+        Map<String, String> custom = Map.of("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true");
+        assertThatThrownBy(() -> agent().settings(custom)).isInstanceOf(InvalidInputException.class)
+                .hasMessage("AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG=true needs ENIConfigs: an API server (--kubeconfig, "
+                        + "KUBECONFIG or in-cluster) or --eniconfig-file");
+        assertThatThrownBy(() -> agent("--eniconfig", "x").settings(custom))
+                .hasMessageStartingWith("--eniconfig needs --eniconfig-file");
+        Path file = Files.writeString(dir.resolve("none.yaml"), "");
+        assertThatThrownBy(() -> agent("--eniconfig-file", file.toString()).settings(Map.of(
+                "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG", "true", "ENI_CONFIG_LABEL_DEF", "example.com/pods")))
+                .hasMessageContaining("ENI_CONFIG_LABEL_DEF=example.com/pods names a node label the agent cannot read");
+    }
+
+    private static AgentCommand agent(String... args) {
+        AgentCommand command = new AgentCommand();
+        List<String> all = new java.util.ArrayList<>(List.of("--cloud", "aws", "--region", DefaultWorld.REGION,
+                "--instance-id", DefaultWorld.INSTANCE_C5_XLARGE));
+        all.addAll(List.of(args));
+        new CommandLine(command).parseArgs(all.toArray(String[]::new));
+        return command;
     }
 
     /** ADD until the warm pool has its first address: code 11 (try again later) until then, within a bound. */

@@ -161,8 +161,9 @@ public final class Lab implements AutoCloseable {
         Path dir = workDir.resolve(nodeName(node));
         // Every agent talks to EC2 over HTTP, as on a real node: the fabric follows what its calls change.
         CloudPoolConfig pool = CloudPoolConfig.vpcCni(AwsCloudNetwork.create(awsSettings()), instances.get(node),
-                "podnet-lab", spec.agentEnv(), eniConfigs, Optional.empty(), MaxPods::vpcCni, Duration.ofSeconds(2),
-                true);
+                "podnet-lab", spec.agentEnv(), eniConfigs.isEmpty() ? Optional.empty()
+                        : Optional.of(CloudPoolConfig.given(eniConfigs, Optional.empty())), MaxPods::vpcCni,
+                Duration.ofSeconds(2), true);
         return new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(), Optional.empty(),
                 List.of(), Duration.ofSeconds(30), Optional.of(pool), Optional.empty(), Map.of(),
                 NetNamespace.named(nodeNamespace(node)));

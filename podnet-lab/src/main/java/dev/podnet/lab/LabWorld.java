@@ -65,9 +65,9 @@ final class LabWorld {
     }
 
     /**
-     * ENIConfigs for custom networking when none are given: one per zone, named after it (the VPC CNI's default
-     * label is the zone), whose subnet is the zone's first subnet outside the VPC's primary block, with the node's
-     * security groups.
+     * ENIConfigs for custom networking when none are given: one per zone, named after it (as the agent picks them
+     * without an API server, and the VPC CNI with ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone), whose subnet is
+     * the zone's first subnet outside the VPC's primary block, with the node's security groups.
      */
     static List<EniConfig> podSubnetConfigs(CloudNetwork cloud, String instanceId) {
         Instance node = cloud.describeInstance(instanceId);

@@ -15,8 +15,6 @@ import java.util.List;
  * {@code kind: List}), so the files {@code podnet plan} writes and existing VPC CNI manifests both load.
  */
 public final class EniConfigFile {
-    private static final String API_VERSION = "crd.k8s.amazonaws.com/v1alpha1";
-
     private EniConfigFile() {
     }
 
@@ -30,9 +28,9 @@ public final class EniConfigFile {
                     continue;
                 }
                 if ("List".equals(doc.path("kind").asText())) {
-                    doc.path("items").forEach(item -> configs.add(parse(file, item)));
+                    doc.path("items").forEach(item -> configs.add(EniConfig.fromManifest(item, file.toString())));
                 } else {
-                    configs.add(parse(file, doc));
+                    configs.add(EniConfig.fromManifest(doc, file.toString()));
                 }
             }
         } catch (IOException | RuntimeException e) {
@@ -42,37 +40,5 @@ public final class EniConfigFile {
             throw new InvalidInputException(file + ": not a YAML file of ENIConfigs: " + e.getMessage());
         }
         return List.copyOf(configs);
-    }
-
-    /** The ENIConfig named {@code name}; the error lists the names there are. */
-    public static EniConfig select(List<EniConfig> configs, String name, Path from) {
-        return configs.stream().filter(c -> c.name().equals(name)).findFirst().orElseThrow(() ->
-                new InvalidInputException("no ENIConfig named \"" + name + "\" in " + from + "; it has "
-                        + configs.stream().map(EniConfig::name).toList()));
-    }
-
-    private static EniConfig parse(Path file, JsonNode doc) {
-        String name = doc.path("metadata").path("name").asText("");
-        String where = file + (name.isEmpty() ? "" : " (ENIConfig " + name + ")");
-        if (!"ENIConfig".equals(doc.path("kind").asText()) || !API_VERSION.equals(doc.path("apiVersion").asText())) {
-            throw new InvalidInputException(where + ": expected kind ENIConfig, apiVersion " + API_VERSION + ", got "
-                    + doc.path("kind").asText("(none)") + " " + doc.path("apiVersion").asText("(none)"));
-        }
-        if (name.isEmpty()) {
-            throw new InvalidInputException(where + ": metadata.name is missing");
-        }
-        String subnet = doc.path("spec").path("subnet").asText("");
-        if (!subnet.startsWith("subnet-")) {
-            throw new InvalidInputException(where + ": spec.subnet must be a subnet id (subnet-...), got \"" + subnet + "\"");
-        }
-        List<String> groups = new ArrayList<>();
-        for (JsonNode g : doc.path("spec").path("securityGroups")) {
-            if (!g.asText().startsWith("sg-")) {
-                throw new InvalidInputException(where + ": spec.securityGroups holds \"" + g.asText()
-                        + "\", not a security group id (sg-...)");
-            }
-            groups.add(g.asText());
-        }
-        return new EniConfig(name, subnet, groups);
     }
 }

@@ -34,25 +34,33 @@ final class PoolExecutor {
         this.random = random;
     }
 
-    /** Creates an ENI in the pod subnet, attaches it at the next free device index; returns its id. */
+    /**
+     * Creates an ENI in the pod subnet (under custom networking, the subnet of the ENIConfig of this moment), attaches
+     * it at the next free device index; returns its id.
+     *
+     * @throws NoEniConfigException before any cloud call, when custom networking has no ENIConfig to use
+     */
     String createAndAttach(NodeSupply supply, int slots, boolean prefixMode) {
+        Optional<EniConfig> eniConfig = node.eniConfigs().map(EniConfigSource::current);
         NodeSupply.Eni primary = supply.primary().orElseThrow(() -> new IllegalStateException(
                 "EC2 reports no primary ENI (device index 0) on " + node.instanceId()));
         NetworkInterface primaryEni = describe(primary.id()).orElseThrow(() -> new IllegalStateException(
                 "the primary ENI " + primary.id() + " vanished"));
-        String subnet = node.eniConfig().map(EniConfig::subnet).orElse(primary.subnetId());
+        String subnet = eniConfig.map(EniConfig::subnet).orElse(primary.subnetId());
+        List<String> groups = eniConfig.map(EniConfig::securityGroups).filter(g -> !g.isEmpty())
+                .orElse(primaryEni.securityGroups());
         String token = HexFormat.of().toHexDigits(random.nextLong());
         pending.write(new PendingOperation.Create(token));
         Map<String, String> tags = new HashMap<>(node.ownerTags());
         tags.put(NodeContext.TAG_CREATE_TOKEN, token);
-        NetworkInterface eni = cloud.createNetworkInterface(new CreateEni(subnet,
-                node.securityGroups(primaryEni.securityGroups()),
+        NetworkInterface eni = cloud.createNetworkInterface(new CreateEni(subnet, groups,
                 "podnet: pod addresses of " + node.instanceId(), tags));
         int index = supply.nextDeviceIndex();
         pending.write(new PendingOperation.Attach(eni.id(), index));
         attach(eni.id(), index);
         pending.clear();
-        LOG.log(System.Logger.Level.INFO, "attached {0} at device index {1} for {2} {3}", eni.id(), index, slots,
+        LOG.log(System.Logger.Level.INFO, "attached {0} ({1}) at device index {2} for {3} {4}", eni.id(),
+                eniConfig.map(c -> subnet + " of ENIConfig " + c.name()).orElse(subnet), index, slots,
                 prefixMode ? "prefixes" : "addresses");
         return eni.id();
     }

@@ -18,7 +18,11 @@ public final class VpcCniEnvironment {
     public static final String MAX_ENI = "MAX_ENI";
     public static final String CUSTOM_NETWORK_CFG = "AWS_VPC_K8S_CNI_CUSTOM_NETWORK_CFG";
     public static final String ENI_CONFIG_LABEL_DEF = "ENI_CONFIG_LABEL_DEF";
-    public static final String DEFAULT_ENI_CONFIG_LABEL = "topology.kubernetes.io/zone";
+    public static final String ENI_CONFIG_ANNOTATION_DEF = "ENI_CONFIG_ANNOTATION_DEF";
+    /** The VPC CNI's default for both ENI_CONFIG_LABEL_DEF and ENI_CONFIG_ANNOTATION_DEF. */
+    public static final String DEFAULT_ENI_CONFIG_KEY = "k8s.amazonaws.com/eniConfig";
+    /** The label EKS's custom-networking guide sets ENI_CONFIG_LABEL_DEF to: ENIConfigs named after zones. */
+    public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
     public static final String EXTERNAL_SNAT = "AWS_VPC_K8S_CNI_EXTERNALSNAT";
     public static final String EXCLUDE_SNAT_CIDRS = "AWS_VPC_K8S_CNI_EXCLUDE_SNAT_CIDRS";
     public static final String ENABLE_IPV4 = "ENABLE_IPv4";
@@ -63,10 +67,17 @@ public final class VpcCniEnvironment {
         return PodFamilies.of(ipv4, ipv6);
     }
 
-    /** The node label whose value names the ENIConfig; the zone label unless ENI_CONFIG_LABEL_DEF says otherwise. */
-    public static String eniConfigLabel(Map<String, String> env) {
-        String v = env.getOrDefault(ENI_CONFIG_LABEL_DEF, "").trim();
-        return v.isEmpty() ? DEFAULT_ENI_CONFIG_LABEL : v;
+    /**
+     * The node annotation and label whose value names the ENIConfig: ENI_CONFIG_ANNOTATION_DEF and ENI_CONFIG_LABEL_DEF,
+     * each {@value #DEFAULT_ENI_CONFIG_KEY} when unset or empty, as in the VPC CNI.
+     */
+    public static EniConfigSelector eniConfigSelector(Map<String, String> env) {
+        return new EniConfigSelector(orDefault(env, ENI_CONFIG_ANNOTATION_DEF), orDefault(env, ENI_CONFIG_LABEL_DEF));
+    }
+
+    private static String orDefault(Map<String, String> env, String name) {
+        String v = env.getOrDefault(name, "").trim();
+        return v.isEmpty() ? DEFAULT_ENI_CONFIG_KEY : v;
     }
 
     static boolean flag(Map<String, String> env, String name) {

@@ -61,6 +61,8 @@ public final class WarmPool {
     /** The pod addresses of {@link #supply}, looked up on every DEL. */
     private volatile Map<IPAddress, NodeSupply.Slot> slotIndex = Map.of();
     private volatile String lastFailure = "";
+    /** Why the pool needs an ENI that custom networking has no ENIConfig for, or empty. */
+    private volatile String noEniConfig = "";
     /** Why the last prefix request got single addresses instead, or empty. */
     private volatile String fragmentation = "";
     private volatile Runnable onLow = () -> { };
@@ -182,8 +184,8 @@ public final class WarmPool {
 
     private String describeShortage() {
         long cooling = supply.podAddresses().stream().filter(a -> ipam.use(a) instanceof AddressUse.Quarantined).count();
-        String failure = lastFailure.isEmpty() ? "waiting for EC2 to assign more" : "EC2 is not supplying more: "
-                + lastFailure;
+        String failure = !noEniConfig.isEmpty() ? "no ENI is created: " + noEniConfig
+                : lastFailure.isEmpty() ? "waiting for EC2 to assign more" : "EC2 is not supplying more: " + lastFailure;
         return supply.podAddresses().size() + " addresses held, " + cooling + " of them in their release cooldown; "
                 + failure;
     }
@@ -200,13 +202,22 @@ public final class WarmPool {
             refresh();
             PoolDecision decision = planner.plan(supply.plannerView(a -> !ipam.use(a).isFree()));
             if (decision.isSteady()) {
+                noEniConfig = "";
                 return StepOutcome.steady(decision.reason());
             }
             action = Optional.of(decision.actions().getFirst());
             perform(action.get());
             refresh();
             lastFailure = "";
+            noEniConfig = "";
             return StepOutcome.acted(action.get(), decision.reason());
+        } catch (NoEniConfigException e) {
+            if (!e.getMessage().equals(noEniConfig)) {
+                LOG.log(System.Logger.Level.WARNING, "no ENI is created: " + e.getMessage());
+            }
+            noEniConfig = e.getMessage();
+            lastFailure = "no ENI is created: " + e.getMessage();
+            return StepOutcome.failed(action, lastFailure, false);
         } catch (CloudException e) {
             cloudFailures.incrementAndGet();
             String why = PoolExecutor.explain(e, action);
@@ -419,7 +430,7 @@ public final class WarmPool {
         List<IPAddress> held = s.podAddresses();
         int inUse = (int) held.stream().filter(a -> ipam.use(a) instanceof AddressUse.Held).count();
         return new WarmPoolStats(s.enis().size(), s.prefixCount(), held.size(), inUse, freeCount(),
-                cloudFailures.get(), lastFailure, fragmentation);
+                cloudFailures.get(), lastFailure, fragmentation, noEniConfig);
     }
 
     /** For the introspection endpoint: the ENIs and their slots. */

@@ -35,24 +35,24 @@ final class Node implements AutoCloseable {
     final String type;
     final WarmPoolConfig config;
     final int maxPods;
-    final Optional<EniConfig> eniConfig;
+    final Optional<EniConfigSource> eniConfigs;
     final List<String> subnets;
     Ipam ipam;
     WarmPool pool;
 
-    Node(Path dir, String instanceId, String type, WarmPoolConfig config, int maxPods, Optional<EniConfig> eniConfig,
-         List<String> subnets, ThrottleConfig throttle) {
-        this(dir, DefaultWorld.spec(), instanceId, type, config, maxPods, eniConfig, subnets, throttle);
+    Node(Path dir, String instanceId, String type, WarmPoolConfig config, int maxPods,
+         Optional<EniConfigSource> eniConfigs, List<String> subnets, ThrottleConfig throttle) {
+        this(dir, DefaultWorld.spec(), instanceId, type, config, maxPods, eniConfigs, subnets, throttle);
     }
 
     Node(Path dir, WorldSpec world, String instanceId, String type, WarmPoolConfig config, int maxPods,
-         Optional<EniConfig> eniConfig, List<String> subnets, ThrottleConfig throttle) {
+         Optional<EniConfigSource> eniConfigs, List<String> subnets, ThrottleConfig throttle) {
         this.dir = dir;
         this.instanceId = instanceId;
         this.type = type;
         this.config = config;
         this.maxPods = maxPods;
-        this.eniConfig = eniConfig;
+        this.eniConfigs = eniConfigs;
         this.subnets = subnets;
         this.cloud = VpcEmulator.builder(world).clock(clock).sleeper(clock).throttle(throttle).build();
         open();
@@ -68,7 +68,7 @@ final class Node implements AutoCloseable {
         ipam = Ipam.open(dir.resolve("ipam"), List.of(Pool.of(POOL, subnets.stream().map(IpRange::of)
                 .toArray(IpRange[]::new))), clock, IpamOptions.defaults());
         NodeLimits limits = NodeLimits.of(InstanceCatalogue.bundled().get(type), config, maxPods);
-        pool = new WarmPool(cloud, ipam, POOL, new NodeContext(instanceId, "test", eniConfig), config, limits,
+        pool = new WarmPool(cloud, ipam, POOL, new NodeContext(instanceId, "test", eniConfigs), config, limits,
                 dir, new Random(7));
         pool.recover();
     }

@@ -50,7 +50,8 @@ class NodeInterfacesTest {
         try (Ipam ipam = Ipam.open(dir.resolve("ipam"), List.of(Pool.of("vpc", IpRange.of("100.64.0.0/18"))), clock,
                 IpamOptions.defaults())) {
             WarmPool pool = new WarmPool(cloud, ipam, "vpc", new NodeContext(DefaultWorld.INSTANCE_M5_LARGE, "t",
-                    Optional.of(eniConfig)), config, NodeLimits.of(InstanceCatalogue.bundled().get("m5.large"), config, 29),
+                    Optional.of(new EniConfigSource.Fixed(eniConfig))), config,
+                    NodeLimits.of(InstanceCatalogue.bundled().get("m5.large"), config, 29),
                     dir, new Random(7), node);
             pool.recover();
             for (int i = 0; i < 5; i++) {

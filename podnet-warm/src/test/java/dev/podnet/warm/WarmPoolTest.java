@@ -123,8 +123,8 @@ class WarmPoolTest {
     void customNetworkingPutsPodAddressesOnlyInTheEniConfigSubnetAndNoneOnThePrimaryEni() {
         WarmPoolConfig config = WarmPoolConfig.builder().customNetworking(true).build();
         EniConfig eniConfig = new EniConfig("us-east-1a", DefaultWorld.POD_SUBNET_A, List.of(DefaultWorld.SECURITY_GROUP_PODS));
-        try (Node node = new Node(dir, DefaultWorld.INSTANCE_M5_LARGE, "m5.large", config, 20, Optional.of(eniConfig),
-                List.of("100.64.0.0/18"), ThrottleConfig.UNLIMITED)) {
+        try (Node node = new Node(dir, DefaultWorld.INSTANCE_M5_LARGE, "m5.large", config, 20,
+                Optional.of(new EniConfigSource.Fixed(eniConfig)), List.of("100.64.0.0/18"), ThrottleConfig.UNLIMITED)) {
             node.settle();
             Cidr podSubnet = Cidr.parse("100.64.0.0/18");
             for (int i = 0; i < 15; i++) {

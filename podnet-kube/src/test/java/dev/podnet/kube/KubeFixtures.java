@@ -1,0 +1,44 @@
+package dev.podnet.kube;
+
+import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
+import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
+import io.fabric8.kubernetes.api.model.NodeBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.List;
+import java.util.Map;
+
+/** Objects the tests put on {@link KubeMock}: Nodes, ENIConfigs, and the events podnet posted on a Node. */
+public final class KubeFixtures {
+    private KubeFixtures() {
+    }
+
+    public static void node(KubernetesClient client, String name, Map<String, String> labels,
+                            Map<String, String> annotations) {
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName(name).withLabels(labels)
+                .withAnnotations(annotations).endMetadata().build()).create();
+    }
+
+    /** Creates or replaces the ENIConfig {@code name}, as {@code kubectl apply} of its manifest would. */
+    public static void eniConfig(KubernetesClient client, String name, String subnet, String... securityGroups) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
+                .withApiVersion(ApiEniConfigs.RESOURCE.getGroup() + "/" + ApiEniConfigs.RESOURCE.getVersion())
+                .withKind(ApiEniConfigs.RESOURCE.getKind()).withNewMetadata().withName(name).endMetadata()
+                .withAdditionalProperties(Map.of("spec", Map.of("subnet", subnet,
+                        "securityGroups", List.of(securityGroups))))
+                .build();
+        client.genericKubernetesResources(ApiEniConfigs.RESOURCE).resource(r).createOr(op -> op.update());
+    }
+
+    public static void deleteEniConfig(KubernetesClient client, String name) {
+        client.genericKubernetesResources(ApiEniConfigs.RESOURCE).withName(name).delete();
+    }
+
+    /** The events on node {@code name}, oldest first. */
+    public static List<Event> events(KubernetesClient client, String name) {
+        return client.v1().events().inNamespace(NodeEvents.NAMESPACE).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getKind().equals("Node")
+                        && e.getInvolvedObject().getName().equals(name))
+                .toList();
+    }
+}
