@@ -56,13 +56,16 @@ final class RoutedBackend implements Backend {
     public Held add(CniEnv env, NetConf conf) {
         NetNamespace pod = podNamespace(env);
         RoutedNames names = RoutedNames.of(env.containerId(), env.ifName());
+        // Addresses first: when the agent died during this very ADD (the plugin reports the lost agent, code 11),
+        // the host end it left must not turn that into "exists already".
+        Held held = addresses.add(env, conf);
         if (veth.hostEndExists(names.hostVeth())) {
-            // Never undo here: the link and the addresses are those of the attachment that exists.
+            // Never undo here: the link and the addresses (the attachment key's, as every ADD of it gets) are those
+            // of the attachment that exists; the runtime's DEL removes both.
             throw new CniException(CniException.INTERNAL, "the attachment exists already",
                     env.containerId() + "/" + env.ifName() + " has the host veth " + names.hostVeth()
                             + "; DEL it before adding it again");
         }
-        Held held = addresses.add(env, conf);
         try {
             List<String> hosts = RoutedResult.hosts(held.result());
             RoutedVeth.Attached ends = veth.add(spec(env, pod, names, hosts, held));
