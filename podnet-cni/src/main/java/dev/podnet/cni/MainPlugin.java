@@ -73,12 +73,15 @@ final class MainPlugin implements Backend {
     @Override
     public Held add(CniEnv env, NetConf conf) {
         NetNamespace pod = podNamespace(env);
+        // Addresses first: when the agent died during this very ADD (the plugin reports the lost agent, code 11),
+        // the links it left must not turn that into "exists already".
+        Held held = addresses.add(env, conf);
         mode.existing(env, pod).ifPresent(what -> {
-            // Never undo here: the links and the addresses are those of the attachment that exists.
+            // Never undo here: the links and the addresses (the attachment key's, as every ADD of it gets) are those
+            // of the attachment that exists; the runtime's DEL removes both.
             throw new CniException(CniException.INTERNAL, "the attachment exists already",
                     env.containerId() + "/" + env.ifName() + " has " + what + "; DEL it before adding it again");
         });
-        Held held = addresses.add(env, conf);
         try {
             return new Held(mode.attach(env, conf, pod, held), held.routeTable(), held.vpcCidrs());
         } catch (LinuxException | IllegalArgumentException | CniException e) {

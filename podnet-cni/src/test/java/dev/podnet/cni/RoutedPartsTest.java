@@ -4,18 +4,21 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnet.api.CniCommand;
+import dev.podnet.api.CniEnv;
 import dev.podnet.api.CniException;
 import dev.podnet.api.CniResult;
 import dev.podnet.api.NetConf;
 import dev.podnet.api.NetConfDecoder;
 import dev.podnet.api.ResultCodec;
+import dev.podnet.linux.Exec;
 import dev.podnet.linux.NetNamespace;
 import dev.podnet.linux.RoutedVeth;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The pure parts of the routed main plugin: names, configuration, result. */
+/** The parts of the routed main plugin that need no kernel: names, configuration, result, the order of ADD. */
 class RoutedPartsTest {
     @Test
     void namesComeFromTheAttachmentKeyInAwsVpcCnisForm() {
@@ -68,6 +71,21 @@ class RoutedPartsTest {
                 .doesNotContain("\"mtu\"");
         assertThat(RoutedResult.hosts(CniResult.ofIps("1.1.0", List.of(CniResult.IpConfig.of("10.1.0.5/24", null)),
                 List.of()))).containsExactly("10.1.0.5");
+    }
+
+    @Test
+    void anAddWhoseAgentDiedReportsTheLostAgentNotTheHostEndTheDeadAgentLeft() {
+        NetConf conf = decode("""
+                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed",
+                 "ipam":{"type":"podnet-ipam","agentSocket":"/run/podnet/agent.sock","pool":"vpc"}}""");
+        Backend lost = Main.backends("the agent closed the connection without answering").apply(conf);
+        Exec everyLinkExists = (argv, stdin) -> new Exec.Result(0, "[{\"ifname\":\"eni0\",\"ifindex\":7}]", "");
+        MainPlugin routed = MainPlugin.of(conf, lost, everyLinkExists, NetNamespace.current());
+        CniEnv env = CniEnv.parse(Map.of(CniEnv.COMMAND, "ADD", CniEnv.CONTAINER_ID, "c1", CniEnv.NETNS,
+                "/proc/self/ns/net", CniEnv.IFNAME, "eth0", CniEnv.PATH, "/opt/cni/bin"));
+        assertThatThrownBy(() -> routed.add(env, conf)).isInstanceOf(CniException.class)
+                .hasMessageContaining("not reachable")
+                .extracting(e -> ((CniException) e).code()).isEqualTo(CniException.TRY_AGAIN_LATER);
     }
 
     static NetConf decode(String json) {

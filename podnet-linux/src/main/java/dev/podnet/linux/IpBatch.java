@@ -1,7 +1,9 @@
 package dev.podnet.linux;
 
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -31,6 +33,10 @@ public final class IpBatch {
     private static final Pattern SAFE_WORD = Pattern.compile("[^\\s\"'#\\\\]+");
     /** How ip and bridge report the failing line of a batch read from stdin ("-"). */
     private static final Pattern FAILED_LINE = Pattern.compile("Command failed -:(\\d+)");
+    /** How ip reports a delete that matched nothing (ENOENT). */
+    private static final String NOTHING_TO_DELETE = "No such file or directory";
+    /** A selector matches at most a handful (one "from pod" rule per VPC block); more rounds mean someone re-adds. */
+    private static final int MAX_DELETE_ROUNDS = 64;
 
     private final Tool tool;
     private final NetNamespace netns;
@@ -126,6 +132,58 @@ public final class IpBatch {
         String reason = err.lines().filter(l -> !FAILED_LINE.matcher(l).find()).reduce((a, b) -> a + "; " + b).orElse("");
         throw new LinuxException(String.join(" ", argv()) + " (exit " + r.exit() + ")" + where
                 + (reason.isEmpty() ? "" : ": " + reason));
+    }
+
+    /**
+     * Runs a batch of deletes whose selectors may match several objects, until none matches any more: every line
+     * runs ({@code -force}); a line that found nothing ("No such file or directory") is done, one that deleted
+     * something runs again. This deletes by what the kernel matches, where deleting what a dump listed can miss: a
+     * dump is read in parts, and deletes by others in the meantime shift what follows past the reader.
+     *
+     * @throws LinuxException naming the line on any other error, or when lines still delete after
+     *                        {@link #MAX_DELETE_ROUNDS} rounds
+     */
+    public void deleteUntilGone(Exec exec) {
+        List<String> left = lines;
+        for (int round = 0; !left.isEmpty(); round++) {
+            if (round == MAX_DELETE_ROUNDS) {
+                throw new LinuxException(String.join(" ", argv()) + ": still deleting after " + round + " rounds: "
+                        + left);
+            }
+            left = deleteOnce(exec, left);
+        }
+    }
+
+    /** One round: the lines that deleted something. */
+    private List<String> deleteOnce(Exec exec, List<String> round) {
+        List<String> argv = argv();
+        argv.add(argv.size() - 2, "-force");
+        Exec.Result r = exec.run(argv, String.join("\n", round) + "\n");
+        Map<Integer, String> failed = new HashMap<>();
+        StringBuilder why = new StringBuilder();
+        for (String line : r.err().strip().lines().toList()) {
+            Matcher m = FAILED_LINE.matcher(line);
+            if (m.find()) {
+                failed.put(Integer.parseInt(m.group(1)), why.toString());
+                why.setLength(0);
+            } else {
+                why.append(why.isEmpty() ? "" : "; ").append(line);
+            }
+        }
+        if (!r.ok() && failed.isEmpty()) {
+            throw new LinuxException(String.join(" ", argv) + " (exit " + r.exit() + "): " + r.err().strip());
+        }
+        List<String> again = new ArrayList<>();
+        for (int i = 0; i < round.size(); i++) {
+            String error = failed.get(i + 1);
+            if (error == null) {
+                again.add(round.get(i));
+            } else if (!error.contains(NOTHING_TO_DELETE)) {
+                throw new LinuxException(String.join(" ", argv) + ": line " + (i + 1) + " of " + round.size() + " `"
+                        + round.get(i) + "` failed: " + error);
+            }
+        }
+        return again;
     }
 
     @Override

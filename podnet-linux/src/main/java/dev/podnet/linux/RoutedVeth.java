@@ -203,25 +203,12 @@ public final class RoutedVeth {
      */
     public void remove(String hostVeth, List<String> addresses) {
         Set<String> all = new LinkedHashSet<>(addresses);
-        boolean exists = host.link(hostVeth).isPresent();
-        if (exists) {
+        if (host.link(hostVeth).isPresent()) {
             all.addAll(hostRoutes(hostVeth));
+            host.ipBatch().add("link", "del", hostVeth).run(exec);
         }
-        IpBatch v4 = host.ipBatch();
-        if (exists) {
-            v4.add("link", "del", hostVeth);
-        }
-        IpBatch v6 = host.ip6Batch();
-        List<String> v4Addresses = all.stream().filter(a -> !ipv6(a)).toList();
-        List<String> v6Addresses = all.stream().filter(RoutedVeth::ipv6).toList();
-        if (!v4Addresses.isEmpty()) {
-            podRules(host.rules(false), v4Addresses).forEach(r -> v4.add(r.deleteWords()));
-        }
-        if (!v6Addresses.isEmpty()) {
-            podRules(host.rules(true), v6Addresses).forEach(r -> v6.add(r.deleteWords()));
-        }
-        v4.run(exec);
-        v6.run(exec);
+        podRuleDeletes(host.ipBatch(), all.stream().filter(a -> !ipv6(a)).toList()).deleteUntilGone(exec);
+        podRuleDeletes(host.ip6Batch(), all.stream().filter(RoutedVeth::ipv6).toList()).deleteUntilGone(exec);
     }
 
     /** The pod addresses the host end routes to (its /32 and /128 routes). */
@@ -237,13 +224,17 @@ public final class RoutedVeth {
         return out;
     }
 
-    /** The rules this class makes for the addresses: "to pod" at 512 and "from pod" at 1536. */
-    static List<Rule> podRules(List<Rule> rules, List<String> addresses) {
-        return rules.stream().filter(r -> r.priority() == TO_POD_PRIORITY && addresses.contains(r.dst())
-                        && r.dstLength() == fullLength(r.dst())
-                        || r.priority() == FROM_POD_PRIORITY && addresses.contains(r.src())
-                        && r.srcLength() == fullLength(r.src()))
-                .toList();
+    /**
+     * Deletes of the rules this class makes for the addresses, "to pod" at 512 and "from pod" at 1536, whatever
+     * their table and scope: each line deletes one rule the kernel matches (see {@link IpBatch#deleteUntilGone}).
+     */
+    static IpBatch podRuleDeletes(IpBatch b, List<String> addresses) {
+        for (String a : addresses) {
+            String host = a + (ipv6(a) ? "/128" : "/32");
+            b.add("rule", "del", "to", host, "priority", Integer.toString(TO_POD_PRIORITY));
+            b.add("rule", "del", "from", host, "priority", Integer.toString(FROM_POD_PRIORITY));
+        }
+        return b;
     }
 
     /** What of {@code s} is missing or different, each as one sentence naming it; empty when all is in place. */
@@ -338,9 +329,5 @@ public final class RoutedVeth {
 
     static boolean ipv6(String address) {
         return address.contains(":");
-    }
-
-    private static int fullLength(String address) {
-        return ipv6(address) ? 128 : 32;
     }
 }

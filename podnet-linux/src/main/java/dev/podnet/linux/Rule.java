@@ -21,18 +21,4 @@ public record Rule(int priority, String src, int srcLength, String dst, int dstL
     private static int fullLength(String address) {
         return address.contains(":") ? 128 : 32;
     }
-
-    /** The words that select exactly this rule for {@code rule del}. */
-    public String[] deleteWords() {
-        java.util.List<String> words = new java.util.ArrayList<>(java.util.List.of("rule", "del", "priority",
-                Integer.toString(priority)));
-        if (!src.equals("all")) {
-            words.addAll(java.util.List.of("from", src + "/" + srcLength));
-        }
-        if (!dst.isEmpty()) {
-            words.addAll(java.util.List.of("to", dst + "/" + dstLength));
-        }
-        words.addAll(java.util.List.of("lookup", table));
-        return words.toArray(String[]::new);
-    }
 }

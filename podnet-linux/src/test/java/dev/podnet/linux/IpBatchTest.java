@@ -58,6 +58,29 @@ class IpBatchTest {
     }
 
     @Test
+    void deletesRunUntilNoLineMatchesAndOnlyNotFoundIsNotAFailure() {
+        RecordingExec exec = new RecordingExec()
+                .answer(1, "", "RTNETLINK answers: No such file or directory\nCommand failed -:1\n")
+                .answer(1, "", "RTNETLINK answers: No such file or directory\nCommand failed -:1\n");
+        IpBatch.ip(NetNamespace.named("n1")).add("rule", "del", "to", "10.1.0.5/32", "priority", "512")
+                .add("rule", "del", "from", "10.1.0.5/32", "priority", "1536").deleteUntilGone(exec);
+        assertThat(exec.calls).extracting(RecordingExec.Call::stdin).containsExactly(
+                "rule del to 10.1.0.5/32 priority 512\nrule del from 10.1.0.5/32 priority 1536\n",
+                "rule del from 10.1.0.5/32 priority 1536\n");
+        assertThat(exec.calls.getFirst().argv()).containsExactly("ip", "-n", "n1", "-force", "-batch", "-");
+
+        RecordingExec refused = new RecordingExec().answer(2, "", "RTNETLINK answers: Operation not permitted\n"
+                + "Command failed -:1\n");
+        assertThatThrownBy(() -> IpBatch.ip(NetNamespace.current()).add("rule", "del", "to", "10.1.0.5/32")
+                .deleteUntilGone(refused)).isInstanceOf(LinuxException.class)
+                .hasMessage("ip -force -batch -: line 1 of 1 `rule del to 10.1.0.5/32` failed: "
+                        + "RTNETLINK answers: Operation not permitted");
+        RecordingExec alwaysDeletes = new RecordingExec();
+        assertThatThrownBy(() -> IpBatch.ip(NetNamespace.current()).add("rule", "del", "to", "10.1.0.5/32")
+                .deleteUntilGone(alwaysDeletes)).hasMessageContaining("still deleting after 64 rounds");
+    }
+
+    @Test
     void refusesWordsThatTheBatchParserWouldSplitOrReinterpret() {
         IpBatch batch = IpBatch.ip(NetNamespace.current());
         for (String bad : List.of("", "two words", "a\nroute flush all", "#comment", "\"q\"", "'q'", "back\\slash")) {

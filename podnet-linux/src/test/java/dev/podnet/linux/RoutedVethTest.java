@@ -10,6 +10,8 @@ import org.junit.jupiter.api.Test;
 
 /** The commands a routed attachment sends to ip, without a kernel. */
 class RoutedVethTest {
+    /** What ip -force -batch prints for line N of deletes that matched nothing. */
+    private static final String NONE = "RTNETLINK answers: No such file or directory\nCommand failed -:%d\n";
     private static final RoutedVeth.Spec DUAL = new RoutedVeth.Spec(NetNamespace.at(Path.of("/proc/42/ns/net")), "eth0",
             "eni0123456789a", "02:aa:bb:cc:dd:ee", "podnet:c1/eth0", OptionalInt.of(9001),
             List.of("10.1.0.5", "fd00::5"), OptionalInt.of(7));
@@ -82,28 +84,32 @@ class RoutedVethTest {
     void aFailedAddRemovesTheHostEndItMadeAndRethrows() {
         RecordingExec exec = new RecordingExec().answer(0, "", "")
                 .answer(2, "", "Error: Nexthop has invalid gateway.\nCommand failed -:3");
-        // then: link show (exists), routes v4/v6, rules v4/v6, the delete batches
-        exec.answer(0, "[{\"ifname\":\"eni0123456789a\",\"ifindex\":9}]", "");
+        // then: link show (exists), routes v4/v6, link del, one round of rule deletes per family that finds none
+        exec.answer(0, "[{\"ifname\":\"eni0123456789a\",\"ifindex\":9}]", "").answer(0, "[]", "")
+                .answer(0, "[]", "").answer(0, "", "").answer(1, "", NONE.formatted(1) + NONE.formatted(2))
+                .answer(1, "", NONE.formatted(1) + NONE.formatted(2));
         RoutedVeth veth = new RoutedVeth(exec, 1);
         assertThatThrownBy(() -> veth.add(DUAL)).isInstanceOf(LinuxException.class)
                 .hasMessageContaining("line 3 of 6 `route add 10.1.0.5/32 dev eni0123456789a scope link` failed");
         assertThat(exec.calls).anyMatch(c -> c.stdin().contains("link del eni0123456789a"));
+        assertThat(exec.calls).hasSize(8);
     }
 
     @Test
-    void onlyTheRulesOfThePodsAddressesAtTheirPrioritiesAreTheirs() {
-        List<Rule> rules = List.of(new Rule(512, "all", 0, "10.1.0.5", 32, "main"),
-                new Rule(1536, "10.1.0.5", 32, "", 0, "7"),
-                new Rule(1536, "10.1.0.6", 32, "", 0, "7"),
-                new Rule(1000, "10.1.0.5", 32, "", 0, "9"),
-                new Rule(32766, "all", 0, "", 0, "main"));
-        assertThat(RoutedVeth.podRules(rules, List.of("10.1.0.5"))).containsExactly(rules.get(0), rules.get(1));
-        Rule scoped = new Rule(1536, "10.1.0.5", 32, "10.0.0.0", 16, "2");
-        assertThat(RoutedVeth.podRules(List.of(scoped), List.of("10.1.0.5"))).containsExactly(scoped);
-        assertThat(scoped.deleteWords()).containsExactly("rule", "del", "priority", "1536", "from", "10.1.0.5/32",
-                "to", "10.0.0.0/16", "lookup", "2");
-        assertThat(rules.get(1).deleteWords()).containsExactly("rule", "del", "priority", "1536", "from", "10.1.0.5/32",
-                "lookup", "7");
+    void removeDeletesThePodsRulesByAddressAndPriorityUntilTheKernelMatchesNoneNotWhatADumpListed() {
+        RecordingExec exec = new RecordingExec()
+                .answer(1, "", "Device \"eni0123456789a\" does not exist.\n")
+                // IPv4: "to" and one "from" go, then a second "from" (another VPC block), then none is left
+                .answer(0, "", "").answer(1, "", NONE.formatted(1)).answer(1, "", NONE.formatted(1))
+                .answer(1, "", NONE.formatted(1) + NONE.formatted(2));
+        new RoutedVeth(exec, 1).remove("eni0123456789a", List.of("10.1.0.5", "fd00::5"));
+        assertThat(exec.calls).extracting(RecordingExec.Call::stdin).containsExactly("",
+                "rule del to 10.1.0.5/32 priority 512\nrule del from 10.1.0.5/32 priority 1536\n",
+                "rule del to 10.1.0.5/32 priority 512\nrule del from 10.1.0.5/32 priority 1536\n",
+                "rule del from 10.1.0.5/32 priority 1536\n",
+                "rule del to fd00::5/128 priority 512\nrule del from fd00::5/128 priority 1536\n");
+        assertThat(exec.calls.get(1).argv()).containsExactly("ip", "-force", "-batch", "-");
+        assertThat(exec.calls.get(4).argv()).containsExactly("ip", "-6", "-force", "-batch", "-");
     }
 
     @Test

@@ -26,27 +26,13 @@ class RoutedNetnsTest {
     @TempDir
     Path dir;
 
-    private static String conf(Path socket) {
-        return """
-                {"cniVersion":"1.1.0","name":"vpc","type":"podnet","mode":"routed","mtu":9001,
-                 "ipam":{"type":"podnet-ipam","agentSocket":"%s","pool":"vpc"}}""".formatted(socket);
-    }
-
-    /** A node namespace that forwards, with an address of each family on lo to ping. */
-    private String node() {
-        String node = net.add("node");
-        net.ipOk(node, "addr", "add", "10.203.255.1/32", "dev", "lo");
-        net.ipOk(node, "addr", "add", "fd00:203:ff::1/128", "dev", "lo");
-        net.execOk(node, "sysctl", "-q", "-w", "net.ipv4.ip_forward=1", "net.ipv6.conf.all.forwarding=1");
-        return node;
-    }
-
     @Test
     void dualStackPodsReachEachOtherAndTheNodeCheckNamesAMissingRouteDelLeavesNothing() throws Exception {
-        String node = node();
+        RoutedNode routed = RoutedNode.create(net);
+        String node = routed.ns();
         try (TestAgent.NodeAgent agent = TestAgent.startIn(net, node, dir, "vpc=10.203.5.0/24,fd00:203:5::/120")) {
             Cni cni = new Cni(net, node, PLUGIN);
-            String conf = conf(agent.socket());
+            String conf = RoutedNode.conf(agent.socket());
             Cni.Pod pod1 = new Cni.Pod(net.add("pod1"), net.prefix() + "-c1");
             Cni.Pod pod2 = new Cni.Pod(net.add("pod2"), net.prefix() + "-c2");
 
@@ -93,17 +79,18 @@ class RoutedNetnsTest {
             String gone = net.path(pod2.ns()).toString();
             net.remove(pod2.ns());
             cni.run(PLUGIN.mainPlugin(), "DEL", pod2.containerId(), gone, "eth0", conf).succeeded();
-            assertNodeClean(node, "10.203.5.", "fd00:203:5:");
+            routed.assertNoPodLeft();
             assertThat(TestAgentStatus.allocations(agent.socket())).isEmpty();
         }
     }
 
     @Test
     void aPoolOnAnEniTableGetsPolicyRulesThatCheckSeesAndDelRemoves() throws Exception {
-        String node = node();
+        RoutedNode routed = RoutedNode.create(net);
+        String node = routed.ns();
         try (TestAgent.NodeAgent agent = TestAgent.startIn(net, node, dir, "vpc=10.204.6.0/24,fd00:204:6::/120,table=7")) {
             Cni cni = new Cni(net, node, PLUGIN);
-            String conf = conf(agent.socket());
+            String conf = RoutedNode.conf(agent.socket());
             Cni.Pod pod = new Cni.Pod(net.add("pod"), net.prefix() + "-c1");
 
             JsonNode r = cni.podnet("ADD", pod, conf).result();
@@ -121,17 +108,9 @@ class RoutedNetnsTest {
 
             cni.podnet("DEL", pod, conf).succeeded();
             cni.podnet("DEL", pod, conf).succeeded();
-            assertNodeClean(node, "10.204.6.", "fd00:204:6:");
+            routed.assertNoPodLeft();
             assertThat(net.ipOk(node, "rule").out()).doesNotContain("lookup 7");
             assertThat(net.ipOk(node, "-6", "rule").out()).doesNotContain("lookup 7");
         }
-    }
-
-    private void assertNodeClean(String node, String v4Prefix, String v6Prefix) {
-        assertThat(net.ipOk(node, "link").out()).doesNotContain("eni");
-        assertThat(net.ipOk(node, "route").out()).doesNotContain(v4Prefix);
-        assertThat(net.ipOk(node, "-6", "route").out()).doesNotContain(v6Prefix);
-        assertThat(net.ipOk(node, "rule").out()).doesNotContain(v4Prefix);
-        assertThat(net.ipOk(node, "-6", "rule").out()).doesNotContain(v6Prefix);
     }
 }

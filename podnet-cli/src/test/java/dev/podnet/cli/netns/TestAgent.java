@@ -68,6 +68,14 @@ final class TestAgent implements AutoCloseable {
 
     /** An agent process started by {@link #startIn}. */
     record NodeAgent(Process process, Path socket, Path log) implements AutoCloseable {
+        /** kill -9, as a crash: no shutdown hook, no close; returns once the process is gone. */
+        void kill() throws InterruptedException {
+            process.destroyForcibly(); // SIGKILL
+            if (!process.waitFor(20, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new AssertionError("the agent outlived kill -9 by 20 s");
+            }
+        }
+
         @Override
         public void close() {
             process.destroy();
