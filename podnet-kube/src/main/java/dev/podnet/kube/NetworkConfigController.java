@@ -32,10 +32,10 @@ import java.util.Optional;
 public final class NetworkConfigController {
     public static final String INVALID = "NetworkConfigInvalid";
     public static final String NOT_OWNED = "NetworkAttachmentDefinitionNotOwned";
-    static final ResourceDefinitionContext NETWORK_CONFIGS = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext NETWORK_CONFIGS = new ResourceDefinitionContext.Builder()
             .withGroup(NetworkConfig.GROUP).withVersion(NetworkConfig.VERSION).withKind(NetworkConfig.KIND)
             .withPlural("networkconfigs").withNamespaced(true).build();
-    static final ResourceDefinitionContext NADS = new ResourceDefinitionContext.Builder()
+    public static final ResourceDefinitionContext NADS = new ResourceDefinitionContext.Builder()
             .withGroup("k8s.cni.cncf.io").withVersion("v1").withKind("NetworkAttachmentDefinition")
             .withPlural("network-attachment-definitions").withNamespaced(true).build();
     /** Writes of one NAD that met a 409, each on a fresh read, before the round moves on. */
