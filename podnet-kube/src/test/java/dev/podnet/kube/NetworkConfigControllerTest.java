@@ -10,10 +10,14 @@ import dev.podnet.api.NetConf;
 import dev.podnet.api.NetConfDecoder;
 import dev.podnet.kube.NetworkConfigController.Outcome;
 import io.fabric8.kubernetes.api.model.Event;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Instant;
 import java.time.InstantSource;
 import java.util.List;
@@ -102,6 +106,27 @@ class NetworkConfigControllerTest {
     }
 
     @Test
+    void theExampleAppliesAndGetsItsNad() throws Exception {
+        List<HasMetadata> objects = client.load(Files.newInputStream(Path.of("../examples/networkconfig.yaml"))).items();
+        assertThat(objects).hasSize(2);
+        CustomResourceDefinition crd = (CustomResourceDefinition) objects.getFirst();
+        var declared = crd.getSpec();
+        assertThat(List.of(declared.getGroup(), declared.getVersions().getFirst().getName(),
+                declared.getNames().getKind(), declared.getNames().getPlural(), declared.getScope()))
+                .isEqualTo(List.of(NetworkConfig.GROUP, NetworkConfig.VERSION, NetworkConfig.KIND,
+                        NetworkConfigController.NETWORK_CONFIGS.getPlural(), "Namespaced"));
+        GenericKubernetesResource example = (GenericKubernetesResource) objects.get(1);
+        client.genericKubernetesResources(NetworkConfigController.NETWORK_CONFIGS).resource(example).create();
+
+        assertThat(controller.run().outcomes()).containsEntry("default/macvlan-100", Outcome.WRITTEN);
+
+        GenericKubernetesResource nad = nad("default", "macvlan-100");
+        assertThat(conflist(nad).toString()).isEqualTo("{\"cniVersion\":\"1.0.0\",\"name\":\"macvlan-100\","
+                + "\"plugins\":[{\"type\":\"macvlan\",\"master\":\"eth1.100\",\"mtu\":9001,\"ipam\":{"
+                + "\"type\":\"podnet-ipam\",\"agentSocket\":\"/run/podnet/agent.sock\",\"pool\":\"vpc\"}}]}");
+    }
+
+    @Test
     void aChangedNetworkConfigRewritesItsNadAndAnUnchangedOneIsOnlyRead() throws Exception {
         Map<String, Object> spec = Map.of("cniType", "ipvlan", "ipvlan", Map.of("master", List.of("ens5"), "mtu", 1500));
         KubeFixtures.networkConfig(client, "green", "ipv", spec);
@@ -165,8 +190,9 @@ class NetworkConfigControllerTest {
         assertThat(KubeFixtures.events(client, "grey", NetworkConfig.KIND, "bonded")).singleElement()
                 .satisfies(e -> {
                     assertThat(e.getReason()).isEqualTo(NetworkConfigController.INVALID);
-                    assertThat(e.getMessage()).contains("spec.macvlan.master lists 2 links",
-                            "no NetworkAttachmentDefinition is written");
+                    assertThat(e.getMessage()).isEqualTo("NetworkConfig grey/bonded: spec.macvlan.master lists 2 "
+                            + "links [\"eth1\",\"eth2\"]: Spiderpool bonds them, podnet does not; make the bond on "
+                            + "the node and name it alone; no NetworkAttachmentDefinition is written");
                 });
         assertThat(reasons("grey", "sriov")).containsExactly(NetworkConfigController.INVALID);
     }
