@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.function.Supplier;
 
 /**
  * Writes, for every {@link NetworkConfig}, the Multus {@code k8s.cni.cncf.io/v1} NetworkAttachmentDefinition of the
@@ -39,7 +40,7 @@ public final class NetworkConfigController {
             .withGroup("k8s.cni.cncf.io").withVersion("v1").withKind("NetworkAttachmentDefinition")
             .withPlural("network-attachment-definitions").withNamespaced(true).build();
     /** Writes of one NAD that met a 409, each on a fresh read, before the round moves on. */
-    private static final int ATTEMPTS = 3;
+    static final int ATTEMPTS = 3;
     private static final System.Logger LOG = System.getLogger(NetworkConfigController.class.getName());
 
     /** What one NetworkConfig came to. */
@@ -88,9 +89,14 @@ public final class NetworkConfigController {
         } catch (InvalidInputException e) {
             return refuse(object, INVALID, e.getMessage() + "; no NetworkAttachmentDefinition is written");
         }
+        return retriedOnConflict(() -> KubeApiException.call(client, () -> write(object, config)));
+    }
+
+    /** A read-then-write, again from the read while it meets a 409, at most {@link #ATTEMPTS} times in all. */
+    static <T> T retriedOnConflict(Supplier<T> readThenWrite) {
         for (int attempt = 1; ; attempt++) {
             try {
-                return KubeApiException.call(client, () -> write(object, config));
+                return readThenWrite.get();
             } catch (KubeApiException e) {
                 if (e.status() != 409 || attempt == ATTEMPTS) {
                     throw e;
