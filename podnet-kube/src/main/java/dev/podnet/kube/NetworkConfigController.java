@@ -76,7 +76,8 @@ public final class NetworkConfigController {
                     }
                 }
             }
-        } catch (KubeApiException e) {
+        } catch (KubeApiException e) { // 404 here: the NetworkConfig CRD is not installed
+            LOG.log(System.Logger.Level.WARNING, "NetworkConfigs: the round stops: {0}", e.getMessage());
             return new Round(outcomes, Optional.of(e));
         }
         return new Round(outcomes, Optional.empty());
