@@ -22,6 +22,8 @@ import java.util.concurrent.CountDownLatch;
 import dev.podnet.linux.Exec;
 import dev.podnet.linux.ProcessExec;
 import dev.podnet.net.ControlLoop;
+import dev.podnet.kube.NetworkConfigController;
+import java.time.Duration;
 
 /**
  * The node agent, assembled from its configuration: the IPAM engine on the unix socket, and optionally metrics and
@@ -70,6 +72,9 @@ public final class Agent implements AutoCloseable {
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
+            config.kube().ifPresent(kube -> kube.networkConfigInterval().ifPresent(every -> servers.add(
+                    background("podnet-network-configs", every,
+                            new NetworkConfigController(kube.client(), kube.node(), clock)::run))));
             if (config.metricsListen().isPresent()) {
                 servers.add(new LoopbackHttp(config.metricsListen().get(), Map.of("/metrics",
                         new LoopbackHttp.Page("text/plain; version=0.0.4; charset=utf-8", metrics::scrape))));
@@ -89,10 +94,15 @@ public final class Agent implements AutoCloseable {
      * down, and the agent serves meanwhile, API server or not.
      */
     private ControlLoop podGc(KubeApi kube, AgentMetrics metrics) {
-        PodGc gc = new PodGc(kube.client(), ipam::allocations, service::release, metrics);
-        ControlLoop.Wait next = new ControlLoop.Wait(kube.podGcInterval(), false);
-        return new ControlLoop("podnet-pod-gc", () -> {
-            gc.run();
+        return background("podnet-pod-gc", kube.podGcInterval(),
+                new PodGc(kube.client(), ipam::allocations, service::release, metrics)::run);
+    }
+
+    /** A round at start, then one every {@code interval}; a round that fails waits for the next. */
+    private static ControlLoop background(String name, Duration interval, Runnable round) {
+        ControlLoop.Wait next = new ControlLoop.Wait(interval, false);
+        return new ControlLoop(name, () -> {
+            round.run();
             return next;
         }, next).start();
     }

@@ -14,7 +14,9 @@ import dev.podnet.ipam.PodRef;
 import dev.podnet.ipam.Pool;
 import dev.podnet.kube.KubeApiException;
 import dev.podnet.kube.KubeConnection;
+import dev.podnet.kube.KubeFixtures;
 import dev.podnet.kube.KubeMock;
+import dev.podnet.kube.NetworkConfigController;
 import dev.podnet.linux.NetNamespace;
 import inet.ipaddr.IPAddress;
 import io.fabric8.kubernetes.api.model.PodBuilder;
@@ -92,6 +94,23 @@ class AgentKubeTest {
                 throw new AssertionError(e);
             }
         };
+    }
+
+    @Test
+    void withNetworkConfigsTheAgentWritesTheirNadsAtStart() throws Exception {
+        try (KubernetesClient client = API.client()) {
+            KubeFixtures.networkConfig(client, "lab", "macvlan-7", Map.of("cniType", "macvlan",
+                    "macvlan", Map.of("master", List.of("eth1"), "vlanID", 7)));
+            AgentConfig config = config(client);
+            config = config.withKube(config.kube().map(k -> k.withNetworkConfigs(Duration.ofHours(1))));
+            var nad = client.genericKubernetesResources(NetworkConfigController.NADS).inNamespace("lab")
+                    .withName("macvlan-7");
+            try (Agent agent = Agent.start(config, InstantSource.system())) {
+                await("the start round writes the NAD", () -> nad.get() != null);
+                assertThat(nad.get().getAdditionalProperties().get("spec").toString())
+                        .contains("\"type\":\"macvlan\",\"master\":\"eth1.7\"", "\"type\":\"podnet-ipam\"");
+            }
+        }
     }
 
     @Test

@@ -56,7 +56,9 @@ import sun.misc.Signal;
                 "With an API server (--kubeconfig, else KUBECONFIG, else the pod's service account when",
                 "KUBERNETES_SERVICE_HOST is set) the agent reads, at start and every 10 minutes, the pod of each",
                 "allocation (named by the ADD's CNI_ARGS) and releases the allocation if the pod is gone or has another",
-                "uid. The agent starts and serves without the API server; then nothing is released."})
+                "uid. The agent starts and serves without the API server; then nothing is released.",
+                "With --network-configs it also writes, for every NetworkConfig, the NetworkAttachmentDefinition of the",
+                "same namespace and name (macvlan or ipvlan with podnet-ipam), owned by it."})
 final class AgentCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -117,6 +119,12 @@ final class AgentCommand implements Callable<Integer> {
                     + "GC from the API, the node's ENIConfig under custom networking.")
     Path kubeconfig;
 
+    @Option(names = "--network-configs",
+            description = "Write every NetworkConfig's (podnet.dev/v1) NetworkAttachmentDefinition, at start and every "
+                    + "minute. Needs an API server and RBAC to list networkconfigs and write "
+                    + "network-attachment-definitions; safe on every agent (idempotent, conflict-checked).")
+    boolean networkConfigs;
+
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
                      Integer quarantineSeconds, List<String> pools) {
@@ -156,7 +164,12 @@ final class AgentCommand implements Callable<Integer> {
                 env.get("PODNET_QUARANTINE_SECONDS"), file.quarantineSeconds() == null ? null : file.quarantineSeconds().toString());
         // One client for everything that reads the API server; closed when the agent stops.
         Optional<KubeApi> kube = KubeConnection.connect(Optional.ofNullable(kubeconfig), env)
-                .map(client -> new KubeApi(client, nodeName(env)));
+                .map(client -> new KubeApi(client, nodeName(env)))
+                .map(k -> networkConfigs ? k.withNetworkConfigs(KubeApi.DEFAULT_NETWORK_CONFIG_INTERVAL) : k);
+        if (networkConfigs && kube.isEmpty()) {
+            throw new InvalidInputException("--network-configs writes NetworkAttachmentDefinitions to the API server: "
+                    + "give --kubeconfig, KUBECONFIG, or run in-cluster");
+        }
         return new AgentConfig(
                 Path.of(first(socket == null ? null : socket.toString(), env.get("PODNET_SOCKET"), file.socket(),
                         AgentConfig.DEFAULT_SOCKET.toString())),

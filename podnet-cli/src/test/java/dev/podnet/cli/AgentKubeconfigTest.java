@@ -9,6 +9,7 @@ import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -46,6 +47,7 @@ class AgentKubeconfigTest {
             assertThat(settings.kube()).hasValueSatisfying(k -> {
                 assertThat(k.node()).isEqualTo("ip-10-0-1-7.ec2.internal");
                 assertThat(k.client().getMasterUrl().toString()).startsWith("http://127.0.0.1:9");
+                assertThat(k.networkConfigInterval()).isEmpty();
             });
         } finally {
             settings.kube().orElseThrow().client().close();
@@ -57,6 +59,23 @@ class AgentKubeconfigTest {
         new picocli.CommandLine(missing).parseArgs("--pool", "p=10.9.0.0/24", "--kubeconfig", "/nonexistent/kubeconfig");
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> missing.settings(Map.of()))
                 .hasMessageStartingWith("kubeconfig /nonexistent/kubeconfig");
+    }
+
+    @Test
+    void networkConfigsAreWrittenEveryMinuteOnlyWhenAskedAndNeedAnApiServer() throws Exception {
+        AgentCommand command = new AgentCommand();
+        new picocli.CommandLine(command).parseArgs("--pool", "p=10.9.0.0/24", "--network-configs",
+                "--kubeconfig", deadKubeconfig().toString());
+        AgentConfig settings = command.settings(Map.of("MY_NODE_NAME", "node-a"));
+        try {
+            assertThat(settings.kube().orElseThrow().networkConfigInterval()).contains(Duration.ofMinutes(1));
+        } finally {
+            settings.kube().orElseThrow().client().close();
+        }
+        AgentCommand none = new AgentCommand();
+        new picocli.CommandLine(none).parseArgs("--pool", "p=10.9.0.0/24", "--network-configs", "--node-name", "n");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> none.settings(Map.of()))
+                .hasMessageStartingWith("--network-configs writes NetworkAttachmentDefinitions to the API server");
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class ApiEniConfigs implements EniConfigSource {
     private final KubernetesClient client;
     private final String nodeName;
     private final EniConfigSelector selector;
-    private final NodeEvents events;
+    private final WarningEvents events;
     /** The reason last posted on the Node, or empty; read and written by the warm-pool loop alone. */
     private String posted = "";
 
@@ -43,7 +43,7 @@ public final class ApiEniConfigs implements EniConfigSource {
         this.client = client;
         this.nodeName = nodeName;
         this.selector = selector;
-        this.events = new NodeEvents(client, "podnet-agent", clock);
+        this.events = new WarningEvents(client, "podnet-agent", nodeName, clock);
     }
 
     @Override

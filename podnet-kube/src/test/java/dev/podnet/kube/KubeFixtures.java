@@ -36,9 +36,25 @@ public final class KubeFixtures {
 
     /** The events on node {@code name}, oldest first. */
     public static List<Event> events(KubernetesClient client, String name) {
-        return client.v1().events().inNamespace(NodeEvents.NAMESPACE).list().getItems().stream()
-                .filter(e -> e.getInvolvedObject().getKind().equals("Node")
+        return events(client, WarningEvents.NODE_NAMESPACE, "Node", name);
+    }
+
+    /** The events on the object of that kind and name in {@code namespace}, oldest first. */
+    public static List<Event> events(KubernetesClient client, String namespace, String kind, String name) {
+        return client.v1().events().inNamespace(namespace).list().getItems().stream()
+                .filter(e -> e.getInvolvedObject().getKind().equals(kind)
                         && e.getInvolvedObject().getName().equals(name))
                 .toList();
+    }
+
+    /** Creates or replaces the NetworkConfig {@code namespace/name} with this spec; returns it as the server holds it. */
+    public static GenericKubernetesResource networkConfig(KubernetesClient client, String namespace, String name,
+                                                          Map<String, Object> spec) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
+                .withApiVersion(NetworkConfig.GROUP + "/" + NetworkConfig.VERSION).withKind(NetworkConfig.KIND)
+                .withNewMetadata().withNamespace(namespace).withName(name).endMetadata()
+                .withAdditionalProperties(Map.of("spec", spec)).build();
+        return client.genericKubernetesResources(NetworkConfigController.NETWORK_CONFIGS).inNamespace(namespace)
+                .resource(r).createOr(op -> op.update());
     }
 }
