@@ -166,6 +166,8 @@ public final class KubeStore implements ClusterStore {
     public Duration keepAlive(long leaseId) {
         Keys.requireLease(leaseId);
         requireOpen();
+        // A committed end of the lease deletes its Lease object when applied: apply it, so that it cannot be renewed.
+        log.read().last().ifPresent(this::apply);
         return leases.keepAlive(leaseId);
     }
 
