@@ -7,6 +7,7 @@ import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
+import dev.podnet.kube.KubeConnection;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
@@ -37,6 +38,7 @@ import sun.misc.Signal;
                 "  podnet agent --pool default=10.244.1.0/24 --metrics-listen 127.0.0.1:61678",
                 "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120",
                 "  podnet agent --cluster-pool cluster=10.244.0.0/16 --etcd-endpoints http://10.0.0.5:2379 --node-name node-a",
+                "  podnet agent --cluster-pool cluster=10.244.0.0/16 --kubeconfig ~/.kube/config --node-name node-a",
                 "  WARM_IP_TARGET=5 podnet agent --cloud aws --ec2-endpoint http://127.0.0.1:8900 --region us-east-1 \\",
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
@@ -95,10 +97,16 @@ final class AgentCommand implements Callable<Integer> {
     List<String> etcdEndpoints = new ArrayList<>();
 
     @Option(names = "--store-dir", paramLabel = "DIR",
-            description = "Without --etcd-endpoints: the embedded cluster store's directory (one machine only).")
+            description = "The embedded cluster store's directory, instead of etcd or the API server (one machine only).")
     Path storeDir;
 
-    @Option(names = "--node-name", paramLabel = "NAME", description = "This node in the cluster store (default: the host name).")
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "The cluster store on the Kubernetes API server (podnet.dev CRDs, coordination.k8s.io "
+                    + "Leases). Without any store flag, KUBECONFIG or the pod's service account is used.")
+    Path kubeconfig;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "This node in the cluster store (default: MY_NODE_NAME, else the host name).")
     String nodeName;
 
     /** The --config file; every key optional, unknown keys refused. */
@@ -117,7 +125,7 @@ final class AgentCommand implements Callable<Integer> {
             settings.cloud().ifPresent(c -> served.add(c.pool() + " (EC2 addresses of " + c.instanceId() + ")"));
             settings.pools().forEach(p -> served.add(p.name()));
             settings.cluster().ifPresent(c -> served.add(c.pool().pool() + " (cluster pool " + c.pool().cidr()
-                    + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ")"));
+                    + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ", store: " + c.where() + ")"));
             spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%n", served, settings.socket(),
                     agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts());
             spec.commandLine().getErr().flush();
@@ -142,7 +150,7 @@ final class AgentCommand implements Callable<Integer> {
                 Optional.ofNullable(first(metricsListen, env.get("PODNET_METRICS_LISTEN"), file.metricsListen())),
                 Optional.ofNullable(first(introspectionListen, env.get("PODNET_INTROSPECTION_LISTEN"), file.introspectionListen())),
                 specs.stream().map(AgentConfig::parsePool).toList(),
-                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(),
+                Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)), cloud.config(env), cluster(env),
                 routeTables(specs), node());
     }
 
@@ -173,11 +181,12 @@ final class AgentCommand implements Callable<Integer> {
     }
 
     /** The --cluster-pool flags; each of the others needs it. */
-    Optional<ClusterSettings> cluster() {
+    Optional<ClusterSettings> cluster(Map<String, String> env) {
         if (clusterPool == null) {
-            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null || nodeName != null) {
-                throw new InvalidInputException("--block-size, --etcd-endpoints, --store-dir and --node-name need "
-                        + "--cluster-pool NAME=CIDR");
+            if (blockSize != null || !etcdEndpoints.isEmpty() || storeDir != null || kubeconfig != null
+                    || nodeName != null) {
+                throw new InvalidInputException("--block-size, --etcd-endpoints, --kubeconfig, --store-dir and "
+                        + "--node-name need --cluster-pool NAME=CIDR");
             }
             return Optional.empty();
         }
@@ -185,8 +194,10 @@ final class AgentCommand implements Callable<Integer> {
         if (blockSize != null) {
             pool.blockLength(blockSize);
         }
-        return Optional.of(new ClusterSettings(pool.build(), nodeName != null ? nodeName : ClusterSettings.hostName(),
-                etcdEndpoints, Optional.ofNullable(storeDir)));
+        String node = KubeConnection.nodeName(Optional.ofNullable(nodeName), env);
+        ClusterStores.Choice store = ClusterStores.choose(etcdEndpoints, Optional.ofNullable(storeDir),
+                Optional.ofNullable(kubeconfig), env, node, true);
+        return Optional.of(new ClusterSettings(pool.build(), node, store.opener(), store.where()));
     }
 
     @SafeVarargs

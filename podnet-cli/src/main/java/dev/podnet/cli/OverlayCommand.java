@@ -7,13 +7,17 @@ import dev.podnet.linux.ProcessExec;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.overlay.OverlayAgent;
 import dev.podnet.overlay.SubnetEnv;
+import dev.podnet.kube.KubeConnection;
+import dev.podnet.store.ClusterStore;
 import dev.podnet.store.StoreException;
-import dev.podnet.store.etcd.EtcdStore;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
@@ -23,23 +27,40 @@ import sun.misc.Signal;
 
 @Command(name = "overlay", mixinStandardHelpOptions = true,
         description = {"Run the flannel-compatible VXLAN overlay in the foreground.", "",
-                "Leases this node a subnet under the etcd prefix in flannel's format (so podnet and flannel nodes share",
-                "one network), writes the subnet file for the flannel CNI plugin, creates flannel.<VNI> and keeps a",
+                "Leases this node a subnet under the prefix in flannel's format (so podnet and flannel nodes on one etcd",
+                "share one network), writes the subnet file for the flannel CNI plugin, creates flannel.<VNI> and keeps a",
                 "neighbour, an FDB entry and a route for every other node's lease, following the leases with a watch.",
-                "The network comes from <prefix>/config, e.g. {\"Network\":\"10.5.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}.",
+                "The leases live in etcd (--etcd-endpoints) or in the Kubernetes API server (--kubeconfig, else KUBECONFIG",
+                "or the pod's service account): podnet.dev StoreEntry objects, coordination.k8s.io Leases; no etcd to run.",
+                "The network comes from <prefix>/config, e.g. {\"Network\":\"10.5.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}},",
+                "which --net-conf stores when there is none.",
                 "Logs go to stderr; SIGTERM or SIGINT stops it (exit status 0) and keeps the lease, so a restart gets",
                 "the same subnet back."},
         footer = {"", "Examples:",
                 "  podnet overlay --etcd-endpoints http://10.0.0.10:2379 --iface eth0",
+                "  podnet overlay --kubeconfig /etc/podnet/kubeconfig --node-name node-a --net-conf net-conf.json",
                 "  podnet overlay --etcd-endpoints http://127.0.0.1:2379 --netns node1 --iface eth0 \\",
                 "      --subnet-file /run/node1/flannel/subnet.env      (program namespace node1, talk to etcd from here)"})
 final class OverlayCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--etcd-endpoints", required = true, split = ",", paramLabel = "URL",
+    @Option(names = "--etcd-endpoints", split = ",", paramLabel = "URL",
             description = "etcd client URLs, comma-separated (http://host:port).")
     List<String> endpoints = new ArrayList<>();
+
+    @Option(names = "--kubeconfig", paramLabel = "FILE",
+            description = "Keep the leases in this Kubernetes API server instead of etcd.")
+    Path kubeconfig;
+
+    @Option(names = "--node-name", paramLabel = "NAME",
+            description = "With the API server: this node, the holder of its lease (default: MY_NODE_NAME, else the "
+                    + "host name).")
+    String nodeName;
+
+    @Option(names = "--net-conf", paramLabel = "FILE",
+            description = "flannel's net-conf.json, stored at <prefix>/config when the store has none yet.")
+    Path netConf;
 
     @Option(names = "--etcd-prefix", paramLabel = "PREFIX", defaultValue = OverlayAgent.Settings.DEFAULT_PREFIX,
             description = "flannel's key prefix (default ${DEFAULT-VALUE}).")
@@ -57,8 +78,8 @@ final class OverlayCommand implements Callable<Integer> {
     Path subnetFile = SubnetEnv.DEFAULT_PATH;
 
     @Option(names = "--netns", paramLabel = "NAME",
-            description = "Program this network namespace (ip netns name) instead of the current one; etcd is still "
-                    + "reached from here.")
+            description = "Program this network namespace (ip netns name) instead of the current one; the store is "
+                    + "still reached from here.")
     String netns;
 
     @Override
@@ -82,31 +103,43 @@ final class OverlayCommand implements Callable<Integer> {
         if (publicIp != null) {
             settings = settings.withPublicIp(publicIp);
         }
-        EtcdStore store;
-        try {
-            store = EtcdStore.builder().endpoints(endpoints).open();
-        } catch (StoreException e) {
-            throw new InvalidInputException("--etcd-endpoints: " + e.getMessage());
+        if (netConf != null) {
+            settings = settings.withNetConf(read(netConf));
         }
-        try (store) {
+        if (nodeName != null && kubeconfig == null && !endpoints.isEmpty()) {
+            throw new InvalidInputException("--node-name is for the API server (--kubeconfig); etcd leases are "
+                    + "known by the node's public IP");
+        }
+        ClusterStores.Choice choice = ClusterStores.choose(endpoints, Optional.empty(), Optional.ofNullable(kubeconfig),
+                System.getenv(), KubeConnection.nodeName(Optional.ofNullable(nodeName), System.getenv()), false);
+        try (ClusterStore store = choice.opener().apply(InstantSource.system())) {
             OverlayAgent agent;
             try {
                 agent = OverlayAgent.start(store, new Iproute(exec, ns), settings, InstantSource.system(), new SecureRandom());
             } catch (StoreException e) {
-                spec.commandLine().getErr().println("podnet overlay: etcd: " + e.getMessage());
+                spec.commandLine().getErr().println("podnet overlay: " + choice.where() + ": " + e.getMessage());
                 return 1;
             }
             try (agent) {
                 for (String name : List.of("TERM", "INT")) {
                     Signal.handle(new Signal(name), s -> agent.close());
                 }
-                spec.commandLine().getErr().printf("podnet overlay: %s has subnet %s in %s; wrote %s%n",
-                        agent.lease().attrs().publicIp(), agent.lease().subnet(), ns, settings.subnetFile());
+                spec.commandLine().getErr().printf("podnet overlay: %s has subnet %s in %s (leased in %s); wrote %s%n",
+                        agent.lease().attrs().publicIp(), agent.lease().subnet(), ns, choice.where(),
+                        settings.subnetFile());
                 spec.commandLine().getErr().flush();
                 agent.awaitClose();
             }
         }
         spec.commandLine().getErr().println("podnet overlay: stopped");
         return 0;
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            throw new InvalidInputException("--net-conf: cannot read " + file + ": " + e.getMessage());
+        }
     }
 }

@@ -9,6 +9,7 @@ import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 
@@ -54,7 +55,10 @@ public final class KubeConnection {
         return Optional.of(config);
     }
 
-    /** The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name. */
+    /**
+     * The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name,
+     * lower-cased as kubelet names its node by default.
+     */
     public static String nodeName(Optional<String> flag, Map<String, String> env) {
         return flag.filter(s -> !s.isBlank())
                 .or(() -> Optional.ofNullable(env.get("MY_NODE_NAME")).filter(s -> !s.isBlank()))
@@ -63,7 +67,7 @@ public final class KubeConnection {
 
     private static String hostName() {
         try {
-            return InetAddress.getLocalHost().getHostName();
+            return InetAddress.getLocalHost().getHostName().toLowerCase(Locale.ROOT);
         } catch (UnknownHostException e) {
             throw new InvalidInputException("no node name: give --node-name or MY_NODE_NAME (" + e.getMessage() + ")");
         }

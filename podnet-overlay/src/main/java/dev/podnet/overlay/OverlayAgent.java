@@ -13,6 +13,7 @@ import dev.podnet.store.WatchEvent;
 import dev.podnet.store.WatchListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -44,35 +45,40 @@ public final class OverlayAgent implements AutoCloseable {
      * @param prefix        flannel's etcd prefix
      * @param iface         the underlay interface; the default route's when empty
      * @param publicIp      this node's address for the other nodes; the first IPv4 address of {@code iface} when empty
+     * @param netConf       flannel's net-conf.json, stored at {@code <prefix>/config} when the store has none
      * @param maintainEvery how often the lease is checked (renewed when due) and the device and routes re-checked
      */
-    public record Settings(String prefix, Optional<String> iface, Optional<String> publicIp, Path subnetFile,
-                           Duration leaseTtl, Duration maintainEvery, boolean ipMasq) {
+    public record Settings(String prefix, Optional<String> iface, Optional<String> publicIp, Optional<String> netConf,
+                           Path subnetFile, Duration leaseTtl, Duration maintainEvery, boolean ipMasq) {
         public static final String DEFAULT_PREFIX = "/coreos.com/network";
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_PREFIX, Optional.empty(), Optional.empty(), SubnetEnv.DEFAULT_PATH,
-                    LeaseManager.DEFAULT_TTL, Duration.ofSeconds(30), false);
+            return new Settings(DEFAULT_PREFIX, Optional.empty(), Optional.empty(), Optional.empty(),
+                    SubnetEnv.DEFAULT_PATH, LeaseManager.DEFAULT_TTL, Duration.ofSeconds(30), false);
         }
 
         public Settings withIface(String name) {
-            return new Settings(prefix, Optional.of(name), publicIp, subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, Optional.of(name), publicIp, netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withPublicIp(String ip) {
-            return new Settings(prefix, iface, Optional.of(ip), subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, iface, Optional.of(ip), netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
+        }
+
+        public Settings withNetConf(String json) {
+            return new Settings(prefix, iface, publicIp, Optional.of(json), subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withPrefix(String p) {
-            return new Settings(p, iface, publicIp, subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(p, iface, publicIp, netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withSubnetFile(Path file) {
-            return new Settings(prefix, iface, publicIp, file, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, iface, publicIp, netConf, file, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withMaintainEvery(Duration every) {
-            return new Settings(prefix, iface, publicIp, subnetFile, leaseTtl, every, ipMasq);
+            return new Settings(prefix, iface, publicIp, netConf, subnetFile, leaseTtl, every, ipMasq);
         }
     }
 
@@ -151,8 +157,9 @@ public final class OverlayAgent implements AutoCloseable {
 
     private void setUp() {
         String configKey = SubnetLease.configKey(settings.prefix());
+        settings.netConf().ifPresent(json -> publish(configKey, json));
         KeyValue cfg = store.get(configKey).orElseThrow(() -> new InvalidInputException("no flannel configuration at "
-                + configKey + "; write one first, e.g. etcdctl put " + configKey
+                + configKey + "; give --net-conf FILE, or write one first, e.g. etcdctl put " + configKey
                 + " '{\"Network\":\"10.5.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}'"));
         config = FlannelConfig.parse(cfg.valueText(), configKey);
         if (config.ipv6().isPresent()) {
@@ -177,6 +184,18 @@ public final class OverlayAgent implements AutoCloseable {
         resync();
         LOG.info("overlay up in " + ip.netns() + ": " + network.device().name() + " (VNI " + b.vni() + ", MTU " + mtu
                 + ", VTEP " + device.mac() + " on " + iface + " " + publicIp + "), subnet " + current.subnet());
+    }
+
+    /** Stores the network configuration unless there is one: the first node's wins, as all must share it. */
+    private void publish(String configKey, String json) {
+        FlannelConfig.parse(json, "--net-conf");
+        Optional<KeyValue> stored = store.get(configKey);
+        if (stored.isEmpty() && store.createIfAbsent(configKey, json.getBytes(StandardCharsets.UTF_8), 0).isPresent()) {
+            LOG.info("stored the network configuration at " + configKey);
+        } else if (stored.isPresent() && !stored.get().valueText().strip().equals(json.strip())) {
+            LOG.warning("the network configuration at " + configKey + " differs from --net-conf; the stored one is "
+                    + "used: " + stored.get().valueText());
+        }
     }
 
     /** Takes {@code lease} as ours: address on the device and subnet.env, when new or when forced. */
