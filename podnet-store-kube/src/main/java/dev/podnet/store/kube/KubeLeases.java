@@ -28,6 +28,9 @@ import java.util.random.RandomGenerator;
  * knows that no change has ended it.
  */
 final class KubeLeases {
+    /** Ids stay exact in JSON tools that read numbers as doubles (jq, JavaScript): 2^53. */
+    static final long MAX_ID = 1L << 53;
+
     private final NonNamespaceOperation<io.fabric8.kubernetes.api.model.coordination.v1.Lease, LeaseList,
             Resource<io.fabric8.kubernetes.api.model.coordination.v1.Lease>> api;
     private final StoreNames names;
@@ -52,7 +55,7 @@ final class KubeLeases {
                     + " s on the API server (leaseDurationSeconds is 32-bit), got " + seconds + " s");
         }
         while (true) {
-            long id = random.nextLong(1, Long.MAX_VALUE);
+            long id = random.nextLong(1, MAX_ID);
             ZonedDateTime now = now();
             var lease = new io.fabric8.kubernetes.api.model.coordination.v1.Lease();
             ObjectMeta meta = new ObjectMeta();
@@ -63,7 +66,7 @@ final class KubeLeases {
             if (errors.write("grant a lease of " + seconds + " s", () -> api.resource(lease).create())) {
                 return new Lease(id, Duration.ofSeconds(seconds));
             }
-            // a 63-bit id taken already: draw another
+            // a 53-bit id taken already: draw another
         }
     }
 

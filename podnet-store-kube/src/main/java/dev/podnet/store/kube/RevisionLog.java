@@ -13,9 +13,9 @@ import java.util.List;
  * apply the last change; the newest change is always kept, whatever it weighs.
  */
 final class RevisionLog {
-    static final int MAX_CHANGES = 1000;
+    static final int MAX_CHANGES = 100;
     /** Well under etcd's 1.5 MiB request limit, which the whole object must fit. */
-    static final long MAX_WEIGHT = 512 * 1024;
+    static final long MAX_WEIGHT = 256 * 1024;
 
     private final MixedOperation<StoreLog, KubernetesResourceList<StoreLog>, Resource<StoreLog>> api;
     private final String name;

@@ -27,7 +27,7 @@ class RevisionLogTest {
     @Test
     void heavyChangesPushOutOlderOnesButTheNewestStays() {
         StoreLog.Spec spec = RevisionLog.appended(new StoreLog.Spec(0, 0, List.of()), put(1, 1000));
-        spec = RevisionLog.appended(spec, put(2, 300 * 1024));
+        spec = RevisionLog.appended(spec, put(2, (int) RevisionLog.MAX_WEIGHT / 2));
         assertThat(spec.changes()).extracting(Change::revision).containsExactly(1L, 2L);
         spec = RevisionLog.appended(spec, put(3, 1 << 20));
         assertThat(spec.changes()).extracting(Change::revision).containsExactly(3L);
