@@ -5,11 +5,17 @@ import dev.podnet.linux.Namespaces;
 import dev.podnet.linux.NetNamespace;
 import dev.podnet.linux.ProcessExec;
 import dev.podnet.net.InvalidInputException;
+import dev.podnet.overlay.FlannelConfig;
 import dev.podnet.overlay.OverlayAgent;
+import dev.podnet.overlay.OverlayException;
+import dev.podnet.overlay.StoreRegistry;
+import dev.podnet.overlay.SubnetRegistry;
 import dev.podnet.overlay.SubnetEnv;
+import dev.podnet.kube.FlannelNodes;
 import dev.podnet.kube.KubeConnection;
 import dev.podnet.store.ClusterStore;
 import dev.podnet.store.StoreException;
+import io.fabric8.kubernetes.client.KubernetesClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,6 +23,7 @@ import java.security.SecureRandom;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -39,6 +46,7 @@ import sun.misc.Signal;
         footer = {"", "Examples:",
                 "  podnet overlay --etcd-endpoints http://10.0.0.10:2379 --iface eth0",
                 "  podnet overlay --kubeconfig /etc/podnet/kubeconfig --node-name node-a --net-conf net-conf.json",
+                "  podnet overlay --kube-subnet-mgr --node-name node-a      (in a pod, beside or instead of flannel)",
                 "  podnet overlay --etcd-endpoints http://127.0.0.1:2379 --netns node1 --iface eth0 \\",
                 "      --subnet-file /run/node1/flannel/subnet.env      (program namespace node1, talk to etcd from here)"})
 final class OverlayCommand implements Callable<Integer> {
@@ -59,8 +67,22 @@ final class OverlayCommand implements Callable<Integer> {
     String nodeName;
 
     @Option(names = "--net-conf", paramLabel = "FILE",
-            description = "flannel's net-conf.json, stored at <prefix>/config when the store has none yet.")
+            description = "flannel's net-conf.json, stored at <prefix>/config when the store has none yet "
+                    + "(with --kube-subnet-mgr: the configuration itself, default " + KUBE_NET_CONF + ").")
     Path netConf;
+
+    @Option(names = "--kube-subnet-mgr",
+            description = "flannel's kube subnet manager mode: the node's subnet is its spec.podCIDR and the other "
+                    + "nodes are found by flannel's annotations on the Node objects, so podnet and flannel nodes "
+                    + "peer. The API server as with --kubeconfig; no etcd, no leases.")
+    boolean kubeSubnetMgr;
+
+    /** Where flannel's DaemonSet mounts its net-conf.json. */
+    static final String KUBE_NET_CONF = "/etc/kube-flannel/net-conf.json";
+
+    /** Where the leases come from: the registry, what to close after, and the words for the log. */
+    private record Source(SubnetRegistry registry, AutoCloseable resource, String where) {
+    }
 
     @Option(names = "--etcd-prefix", paramLabel = "PREFIX", defaultValue = OverlayAgent.Settings.DEFAULT_PREFIX,
             description = "flannel's key prefix (default ${DEFAULT-VALUE}).")
@@ -83,7 +105,7 @@ final class OverlayCommand implements Callable<Integer> {
     String netns;
 
     @Override
-    public Integer call() throws InterruptedException {
+    public Integer call() throws Exception {
         ProcessExec exec = new ProcessExec();
         NetNamespace ns = NetNamespace.current();
         if (netns != null) {
@@ -110,14 +132,13 @@ final class OverlayCommand implements Callable<Integer> {
             throw new InvalidInputException("--node-name is for the API server (--kubeconfig); etcd leases are "
                     + "known by the node's public IP");
         }
-        ClusterStores.Choice choice = ClusterStores.choose(endpoints, Optional.empty(), Optional.ofNullable(kubeconfig),
-                System.getenv(), KubeConnection.nodeName(Optional.ofNullable(nodeName), System.getenv()), false);
-        try (ClusterStore store = choice.opener().apply(InstantSource.system())) {
+        Source source = kubeSubnetMgr ? nodes(settings, System.getenv()) : store(settings, System.getenv());
+        try (AutoCloseable resource = source.resource()) {
             OverlayAgent agent;
             try {
-                agent = OverlayAgent.start(store, new Iproute(exec, ns), settings, InstantSource.system(), new SecureRandom());
-            } catch (StoreException e) {
-                spec.commandLine().getErr().println("podnet overlay: " + choice.where() + ": " + e.getMessage());
+                agent = OverlayAgent.start(source.registry(), new Iproute(exec, ns), settings);
+            } catch (StoreException | OverlayException e) {
+                spec.commandLine().getErr().println("podnet overlay: " + source.where() + ": " + e.getMessage());
                 return 1;
             }
             try (agent) {
@@ -125,7 +146,7 @@ final class OverlayCommand implements Callable<Integer> {
                     Signal.handle(new Signal(name), s -> agent.close());
                 }
                 spec.commandLine().getErr().printf("podnet overlay: %s has subnet %s in %s (leased in %s); wrote %s%n",
-                        agent.lease().attrs().publicIp(), agent.lease().subnet(), ns, choice.where(),
+                        agent.lease().attrs().publicIp(), agent.lease().subnet(), ns, source.where(),
                         settings.subnetFile());
                 spec.commandLine().getErr().flush();
                 agent.awaitClose();
@@ -133,6 +154,31 @@ final class OverlayCommand implements Callable<Integer> {
         }
         spec.commandLine().getErr().println("podnet overlay: stopped");
         return 0;
+    }
+
+    /** flannel's leases in etcd or in the API server's podnet.dev objects. */
+    private Source store(OverlayAgent.Settings settings, Map<String, String> env) {
+        ClusterStores.Choice choice = ClusterStores.choose(endpoints, Optional.empty(), Optional.ofNullable(kubeconfig),
+                env, KubeConnection.nodeName(Optional.ofNullable(nodeName), env), false);
+        ClusterStore store = choice.opener().apply(InstantSource.system());
+        return new Source(new StoreRegistry(store, settings, InstantSource.system(), new SecureRandom()), store,
+                choice.where());
+    }
+
+    /** flannel's kube subnet manager: the Node objects. */
+    private Source nodes(OverlayAgent.Settings settings, Map<String, String> env) {
+        if (!endpoints.isEmpty()) {
+            throw new InvalidInputException("--kube-subnet-mgr finds the nodes in the API server; it takes no "
+                    + "--etcd-endpoints");
+        }
+        String json = settings.netConf().orElseGet(() -> read(Path.of(KUBE_NET_CONF)));
+        FlannelConfig config = FlannelConfig.parse(json, netConf != null ? netConf.toString() : KUBE_NET_CONF);
+        KubernetesClient client = KubeConnection.connect(Optional.ofNullable(kubeconfig), env).orElseThrow(() ->
+                new InvalidInputException("--kube-subnet-mgr needs the API server: give --kubeconfig FILE (or set "
+                        + "KUBECONFIG, or run in a pod)"));
+        String node = KubeConnection.nodeName(Optional.ofNullable(nodeName), env);
+        return new Source(new FlannelNodes(client, node, config), client,
+                "the Node objects on the API server at " + client.getMasterUrl());
     }
 
     private static String read(Path file) {
