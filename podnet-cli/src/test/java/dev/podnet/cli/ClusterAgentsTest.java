@@ -275,35 +275,28 @@ class ClusterAgentsTest {
 
     @Test
     void clusterFlagsAreCheckedBeforeAnythingStarts() {
-        AgentCommand lone = new AgentCommand();
-        new picocli.CommandLine(lone).parseArgs("--pool", "p=10.9.0.0/24", "--etcd-endpoints", "http://127.0.0.1:1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> lone.settings(Map.of()))
+        settingsOf("--pool", "p=10.9.0.0/24", "--etcd-endpoints", "http://127.0.0.1:1")
                 .isInstanceOf(dev.podnet.net.InvalidInputException.class).hasMessageContaining("need --cluster-pool");
-        AgentCommand noStore = new AgentCommand();
-        new picocli.CommandLine(noStore).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noStore.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1")
                 .hasMessageContaining("--etcd-endpoints URL[,URL], --kubeconfig FILE (or set KUBECONFIG, or run in a "
                         + "pod), or --store-dir DIR");
-        AgentCommand twoStores = new AgentCommand();
-        new picocli.CommandLine(twoStores).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1",
-                "--store-dir", "/tmp/x", "--kubeconfig", "/tmp/kubeconfig");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> twoStores.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1", "--store-dir", "/tmp/x", "--kubeconfig",
+                "/tmp/kubeconfig")
                 .hasMessage("give one cluster store: --etcd-endpoints, --kubeconfig or --store-dir, not several");
-        AgentCommand lostConfig = new AgentCommand();
-        new picocli.CommandLine(lostConfig).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1",
-                "--kubeconfig", dir.resolve("nowhere").toString());
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> lostConfig.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1", "--kubeconfig",
+                dir.resolve("nowhere").toString())
                 .hasMessageStartingWith("kubeconfig " + dir.resolve("nowhere"));
-        AgentCommand big = new AgentCommand();
-        new picocli.CommandLine(big).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--block-size", "19",
-                "--store-dir", "/tmp/x", "--node-name", "n1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> big.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--block-size", "19", "--store-dir", "/tmp/x", "--node-name", "n1")
                 .hasMessageContaining("/20 to /30");
-        AgentCommand badName = new AgentCommand();
-        new picocli.CommandLine(badName).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--store-dir", "/tmp/x",
-                "--node-name", "Node_A");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> badName.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--store-dir", "/tmp/x", "--node-name", "Node_A")
                 .hasMessageContaining("--node-name");
+    }
+
+    /** What `podnet agent ARGS` refuses before it starts anything. */
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> settingsOf(String... args) {
+        AgentCommand command = new AgentCommand();
+        new picocli.CommandLine(command).parseArgs(args);
+        return org.assertj.core.api.Assertions.assertThatThrownBy(() -> command.settings(Map.of()));
     }
 
     private static void add(Node node, Queue<String> pods, String containerId, Map<String, String> live,

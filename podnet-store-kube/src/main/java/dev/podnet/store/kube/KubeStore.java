@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.concurrent.Executors;
@@ -139,11 +138,7 @@ public final class KubeStore implements ClusterStore {
 
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-        Keys.requirePrefix(prefix);
-        Objects.requireNonNull(listener, "listener");
-        if (afterRevision < 0) {
-            throw new StoreException(Kind.INVALID, "afterRevision " + afterRevision + " is negative");
-        }
+        Keys.requireWatch(prefix, afterRevision, listener);
         requireOpen();
         watches.open(); // before the read, so that no version of the log after it goes unseen
         StoreLog now = log.read();
