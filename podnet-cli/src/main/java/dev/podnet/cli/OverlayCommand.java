@@ -11,7 +11,7 @@ import dev.podnet.overlay.OverlayException;
 import dev.podnet.overlay.StoreRegistry;
 import dev.podnet.overlay.SubnetRegistry;
 import dev.podnet.overlay.SubnetEnv;
-import dev.podnet.kube.FlannelNodes;
+import dev.podnet.overlay.kube.FlannelNodes;
 import dev.podnet.kube.KubeConnection;
 import dev.podnet.store.ClusterStore;
 import dev.podnet.store.StoreException;

@@ -1,8 +1,9 @@
-package dev.podnet.kube;
+package dev.podnet.overlay.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.podnet.kube.KubeMock;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.overlay.FlannelConfig;
 import dev.podnet.overlay.LeaseAttrs;

@@ -1,4 +1,4 @@
-package dev.podnet.kube;
+package dev.podnet.overlay.kube;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
