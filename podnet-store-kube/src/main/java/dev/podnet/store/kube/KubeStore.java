@@ -32,7 +32,8 @@ import java.util.logging.Logger;
  * replacing the log with its read resourceVersion; a 409 means another writer got that revision first, and it starts
  * again. Only then are the change's keys written. A write therefore always finds every earlier change applied, a
  * writer that dies between commit and apply leaves its change to the next one, and a reader overlays the one change
- * that may not be applied yet. Watches follow the log (see {@link LogWatch}); leases are Lease objects (see
+ * that may not be applied yet. (A write whose apply fails after its commit throws UNAVAILABLE with the change made:
+ * the ambiguity of a timeout that every remote store has, etcd's included.) Watches follow the log (see {@link LogWatch}); leases are Lease objects (see
  * {@link KubeLeases}) that a background sweep ends once they have expired on the injected clock.
  *
  * <p>Every write goes through the one log object: fine for what podnet keeps there (block claims, subnet leases, a
