@@ -2,9 +2,7 @@ package dev.podnet.blocks;
 
 import dev.podnet.ipam.Ipam;
 import dev.podnet.store.ClusterStore;
-import dev.podnet.store.EmbeddedStore;
 import dev.podnet.store.StoreException;
-import dev.podnet.store.etcd.EtcdStore;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.InstantSource;
@@ -32,9 +30,7 @@ public final class ClusterMember implements AutoCloseable {
 
     /** Opens the store, registers, recovers the pool and starts the loop; the engine must have {@code enginePool()}. */
     public static ClusterMember start(ClusterSettings settings, Ipam ipam, InstantSource clock) {
-        ClusterStore store = settings.etcdEndpoints().isEmpty()
-                ? EmbeddedStore.open(settings.storeDir().orElseThrow(), clock)
-                : EtcdStore.builder().endpoints(settings.etcdEndpoints()).open();
+        ClusterStore store = settings.store().apply(clock);
         try {
             NodeRegistration registration = new NodeRegistration(store, settings.node(), settings.pool().nodeTtl(),
                     clock);

@@ -42,6 +42,7 @@ import sun.misc.Signal;
                 "  podnet agent --socket /tmp/agent.sock --state-dir /tmp/podnet --pool dual=10.1.0.0/24,fd00:1::/120",
                 "  podnet agent --cluster-pool cluster=10.244.0.0/16 --etcd-endpoints http://10.0.0.5:2379 --node-name node-a",
                 "  podnet agent --pool default=10.244.1.0/24 --kubeconfig /etc/kubernetes/kubelet.conf",
+                "  podnet agent --cluster-pool cluster=10.244.0.0/16 --kubeconfig ~/.kube/config --node-name node-a",
                 "  WARM_IP_TARGET=5 podnet agent --cloud aws --ec2-endpoint http://127.0.0.1:8900 --region us-east-1 \\",
                 "      --instance-id i-0000000000000000a      (against podnet vpcsim --listen 127.0.0.1:8900)", "",
                 "With --cloud aws the pool \"vpc\" holds the node's VPC addresses and is kept warm as the AWS VPC CNI keeps",
@@ -107,7 +108,7 @@ final class AgentCommand implements Callable<Integer> {
     List<String> etcdEndpoints = new ArrayList<>();
 
     @Option(names = "--store-dir", paramLabel = "DIR",
-            description = "Without --etcd-endpoints: the embedded cluster store's directory (one machine only).")
+            description = "The embedded cluster store's directory, instead of etcd or the API server (one machine only).")
     Path storeDir;
 
     @Option(names = "--node-name", paramLabel = "NAME",
@@ -116,7 +117,8 @@ final class AgentCommand implements Callable<Integer> {
 
     @Option(names = "--kubeconfig", paramLabel = "FILE",
             description = "The Kubernetes API server's kubeconfig (default: KUBECONFIG, else in-cluster, else none): "
-                    + "GC from the API, the node's ENIConfig under custom networking.")
+                    + "GC from the API, the node's ENIConfig under custom networking, and the cluster store of "
+                    + "--cluster-pool when neither --etcd-endpoints nor --store-dir is given.")
     Path kubeconfig;
 
     @Option(names = "--network-configs",
@@ -141,7 +143,7 @@ final class AgentCommand implements Callable<Integer> {
             settings.cloud().ifPresent(c -> served.add(c.pool() + " (EC2 addresses of " + c.instanceId() + ")"));
             settings.pools().forEach(p -> served.add(p.name()));
             settings.cluster().ifPresent(c -> served.add(c.pool().pool() + " (cluster pool " + c.pool().cidr()
-                    + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ")"));
+                    + " in /" + c.pool().blockLength() + " blocks, node " + c.node() + ", store: " + c.where() + ")"));
             spec.commandLine().getErr().printf("podnet agent: serving pools %s on %s%s%s%n", served, settings.socket(),
                     agent.httpPorts().isEmpty() ? "" : ", http on 127.0.0.1 ports " + agent.httpPorts(),
                     settings.kube().map(k -> ", API server " + KubeConnection.server(k.client()) + " as node " + k.node())
@@ -227,8 +229,10 @@ final class AgentCommand implements Callable<Integer> {
         if (blockSize != null) {
             pool.blockLength(blockSize);
         }
-        return Optional.of(new ClusterSettings(pool.build(), nodeName(env),
-                etcdEndpoints, Optional.ofNullable(storeDir)));
+        String node = nodeName(env);
+        ClusterStores.Choice store = ClusterStores.choose(etcdEndpoints, Optional.ofNullable(storeDir),
+                Optional.ofNullable(kubeconfig), env, node, true);
+        return Optional.of(new ClusterSettings(pool.build(), node, store.opener(), store.where()));
     }
 
     @SafeVarargs

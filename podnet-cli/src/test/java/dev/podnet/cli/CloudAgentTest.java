@@ -16,7 +16,7 @@ import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
 import dev.podnet.kube.KubeFixtures;
-import dev.podnet.kube.KubeMock;
+import dev.podnet.kube.KubeMockProcess;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.vpcsim.Ec2QueryServer;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -39,7 +39,7 @@ import picocli.CommandLine;
  */
 class CloudAgentTest {
     @RegisterExtension
-    static final KubeMock API = new KubeMock();
+    static final KubeMockProcess API = new KubeMockProcess();
 
     @TempDir
     Path dir;

@@ -13,6 +13,7 @@ import dev.podnet.blocks.NodeRegistration;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamOptions;
+import dev.podnet.kube.KubeMockProcess;
 import dev.podnet.store.ClusterStore;
 import dev.podnet.store.KeyValue;
 import dev.podnet.store.etcd.EtcdExtension;
@@ -40,6 +41,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -55,6 +58,8 @@ class ClusterAgentsTest {
 
     @RegisterExtension
     static final EtcdExtension etcd = new EtcdExtension();
+    @RegisterExtension
+    static final KubeMockProcess KUBE = new KubeMockProcess();
 
     @TempDir
     Path dir;
@@ -215,7 +220,8 @@ class ClusterAgentsTest {
             assertThat(total).isEqualTo(nodes.size() * PODS);
             assertThat(all).as("no address on two nodes").hasSize(total);
             assertThat(Files.readString(dir.resolve("agent-0").resolve("agent.log")))
-                    .contains("serving pools [local, cluster (cluster pool " + CIDR + " in /26 blocks, node agent-0)]");
+                    .contains("serving pools [local, cluster (cluster pool " + CIDR + " in /26 blocks, node agent-0, "
+                            + "store: etcd at " + etcd.endpoint() + ")]");
         } finally {
             for (Process p : processes) {
                 p.destroy();
@@ -228,12 +234,16 @@ class ClusterAgentsTest {
         }
     }
 
-    @Test
-    void withTheEmbeddedStoreAnAgentServesTheClusterPoolAndKeepsItAcrossARestart() throws Exception {
+    /** With the embedded store, or with the API server's (fabric8's mock server, in a JVM of its own) and no etcd anywhere. */
+    @ParameterizedTest
+    @ValueSource(strings = {"--store-dir", "--kubeconfig"})
+    void anAgentServesTheClusterPoolFromItsStoreAndKeepsItAcrossARestart(String storeFlag) throws Exception {
+        String storeArg = storeFlag.equals("--store-dir") ? dir.resolve("store").toString()
+                : KUBE.kubeconfig(dir).toString();
         AgentCommand command = new AgentCommand();
         new picocli.CommandLine(command).parseArgs("--socket", dir.resolve("a.sock").toString(), "--state-dir",
                 dir.resolve("state").toString(), "--cluster-pool", "cluster=10.250.0.0/24", "--block-size", "27",
-                "--store-dir", dir.resolve("store").toString(), "--node-name", "solo", "--quarantine", "0");
+                storeFlag, storeArg, "--node-name", "solo", "--quarantine", "0");
         dev.podnet.agent.AgentConfig config = command.settings(Map.of());
         Path socket = config.socket();
         String first;
@@ -257,28 +267,36 @@ class ClusterAgentsTest {
             AgentReply again = AgentProcess.ask(socket, AgentRequest.add("c2", "eth0", "/n", null, List.of(), Map.of()));
             assertThat(((AgentReply.Success) again).result().ips().getFirst().address()).isNotEqualTo(first);
         }
+        try (ClusterStore store = config.cluster().orElseThrow().store().apply(InstantSource.system())) {
+            assertThat(holders(store)).as("the node's blocks, in the store it was pointed at")
+                    .containsEntry(address(first), "solo");
+        }
     }
 
     @Test
     void clusterFlagsAreCheckedBeforeAnythingStarts() {
-        AgentCommand lone = new AgentCommand();
-        new picocli.CommandLine(lone).parseArgs("--pool", "p=10.9.0.0/24", "--etcd-endpoints", "http://127.0.0.1:1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> lone.settings(Map.of()))
+        settingsOf("--pool", "p=10.9.0.0/24", "--etcd-endpoints", "http://127.0.0.1:1")
                 .isInstanceOf(dev.podnet.net.InvalidInputException.class).hasMessageContaining("need --cluster-pool");
-        AgentCommand noStore = new AgentCommand();
-        new picocli.CommandLine(noStore).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> noStore.settings(Map.of()))
-                .hasMessageContaining("--etcd-endpoints URL[,URL], or --store-dir DIR");
-        AgentCommand big = new AgentCommand();
-        new picocli.CommandLine(big).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--block-size", "19",
-                "--store-dir", "/tmp/x", "--node-name", "n1");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> big.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1")
+                .hasMessageContaining("--etcd-endpoints URL[,URL], --kubeconfig FILE (or set KUBECONFIG, or run in a "
+                        + "pod), or --store-dir DIR");
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1", "--store-dir", "/tmp/x", "--kubeconfig",
+                "/tmp/kubeconfig")
+                .hasMessage("give one cluster store: --etcd-endpoints, --kubeconfig or --store-dir, not several");
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--node-name", "n1", "--kubeconfig",
+                dir.resolve("nowhere").toString())
+                .hasMessageStartingWith("kubeconfig " + dir.resolve("nowhere"));
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--block-size", "19", "--store-dir", "/tmp/x", "--node-name", "n1")
                 .hasMessageContaining("/20 to /30");
-        AgentCommand badName = new AgentCommand();
-        new picocli.CommandLine(badName).parseArgs("--cluster-pool", "c=10.244.0.0/16", "--store-dir", "/tmp/x",
-                "--node-name", "Node_A");
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> badName.settings(Map.of()))
+        settingsOf("--cluster-pool", "c=10.244.0.0/16", "--store-dir", "/tmp/x", "--node-name", "Node_A")
                 .hasMessageContaining("--node-name");
+    }
+
+    /** What `podnet agent ARGS` refuses before it starts anything. */
+    private static org.assertj.core.api.AbstractThrowableAssert<?, ? extends Throwable> settingsOf(String... args) {
+        AgentCommand command = new AgentCommand();
+        new picocli.CommandLine(command).parseArgs(args);
+        return org.assertj.core.api.Assertions.assertThatThrownBy(() -> command.settings(Map.of()));
     }
 
     private static void add(Node node, Queue<String> pods, String containerId, Map<String, String> live,

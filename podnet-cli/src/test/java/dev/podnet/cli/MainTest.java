@@ -73,6 +73,33 @@ class MainTest {
     }
 
     @Test
+    void overlayTakesExactlyOneStore(@TempDir Path tmp) throws Exception {
+        Path kubeconfig = Files.writeString(tmp.resolve("kubeconfig"), "apiVersion: v1\nkind: Config\n");
+        Run both = run("overlay", "--etcd-endpoints", "http://127.0.0.1:1", "--kubeconfig", kubeconfig.toString());
+        assertThat(both.status()).isEqualTo(2);
+        assertThat(both.err()).isEqualTo("podnet overlay: give one cluster store: --etcd-endpoints or --kubeconfig, "
+                + "not several\n");
+        Run nodeOnEtcd = run("overlay", "--etcd-endpoints", "http://127.0.0.1:1", "--node-name", "n1");
+        assertThat(nodeOnEtcd.status()).isEqualTo(2);
+        assertThat(nodeOnEtcd.err()).startsWith("podnet overlay: --node-name is for the API server (--kubeconfig)");
+        Run badConf = run("overlay", "--kubeconfig", kubeconfig.toString(), "--net-conf", tmp.resolve("nope").toString());
+        assertThat(badConf.status()).isEqualTo(2);
+        assertThat(badConf.err()).startsWith("podnet overlay: --net-conf: cannot read " + tmp.resolve("nope"));
+        Run subnetMgrOnEtcd = run("overlay", "--kube-subnet-mgr", "--etcd-endpoints", "http://127.0.0.1:1");
+        assertThat(subnetMgrOnEtcd.status()).isEqualTo(2);
+        assertThat(subnetMgrOnEtcd.err()).isEqualTo("podnet overlay: --kube-subnet-mgr finds the nodes in the API "
+                + "server; it takes no --etcd-endpoints\n");
+        Path netConf = Files.writeString(tmp.resolve("net-conf.json"), "{\"Backend\":{\"Type\":\"vxlan\"}}");
+        Run noNetwork = run("overlay", "--kube-subnet-mgr", "--kubeconfig", kubeconfig.toString(), "--net-conf",
+                netConf.toString());
+        assertThat(noNetwork.status()).isEqualTo(2);
+        assertThat(noNetwork.err()).startsWith("podnet overlay: " + netConf).contains("Network");
+        Run badEtcd = run("overlay", "--etcd-endpoints", "ftp://x");
+        assertThat(badEtcd.status()).isEqualTo(2);
+        assertThat(badEtcd.err()).startsWith("podnet overlay: --etcd-endpoints: ");
+    }
+
+    @Test
     void agentSettingsAreValidatedBeforeAnythingStarts(@TempDir Path tmp) throws Exception {
         Run noPool = run("agent", "--socket", tmp.resolve("a.sock").toString(), "--state-dir", tmp.toString());
         assertThat(noPool.status()).isEqualTo(2);

@@ -60,7 +60,10 @@ public final class KubeConnection {
         return String.valueOf(client.getMasterUrl()).replaceAll("/$", "");
     }
 
-    /** The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name. */
+    /**
+     * The node's name: {@code --node-name}, else {@code MY_NODE_NAME} (the VPC CNI's variable), else the host name,
+     * lower-cased as kubelet names its node by default.
+     */
     public static String nodeName(Optional<String> flag, Map<String, String> env) {
         return flag.filter(s -> !s.isBlank())
                 .or(() -> Optional.ofNullable(env.get("MY_NODE_NAME")).filter(s -> !s.isBlank()))

@@ -6,10 +6,7 @@ import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
 import io.fabric8.mockwebserver.MockWebServer;
 import io.fabric8.mockwebserver.http.RecordedRequest;
-import java.io.IOException;
 import java.net.InetAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -22,24 +19,33 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * fabric8's mock API server in CRUD mode on a random loopback port, one per test class (register it as a static
  * {@code @RegisterExtension} field). CRUD mode keeps objects, enforces resourceVersion on update (409 Conflict) and
  * serves watches; unlike a real API server it has no field selectors but {@code metadata.name}, no strategic-merge
- * patch and no server-side apply, and podnet uses none of them.
+ * patch and no server-side apply, and podnet uses none of them. It runs on vert.x 4: a module whose tests also load
+ * jetcd (vert.x 5) uses {@link KubeMockProcess} instead.
  */
-public final class KubeMock implements BeforeAllCallback, AfterAllCallback {
+public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAllCallback {
     private KubernetesMockServer server;
 
     @Override
     public void beforeAll(ExtensionContext context) {
+        start();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
+    }
+
+    void start() {
         server = new KubernetesMockServer(new Context(), new MockWebServer(), new HashMap<>(),
                 new KubernetesCrudDispatcher(), false);
         server.init(InetAddress.getLoopbackAddress(), 0);
     }
 
-    @Override
-    public void afterAll(ExtensionContext context) {
+    void stop() {
         server.destroy();
     }
 
-    /** A new client of the mock server; close it after use. */
+    @Override
     public KubernetesClient client() {
         return server.createClient();
     }
@@ -54,26 +60,8 @@ public final class KubeMock implements BeforeAllCallback, AfterAllCallback {
         return taken;
     }
 
-    /** The server's base URL, http://127.0.0.1:PORT. */
+    @Override
     public String url() {
         return server.url("/").replaceAll("/$", "");
-    }
-
-    /** A kubeconfig file pointing at the mock server, as {@code --kubeconfig} takes one. */
-    public Path kubeconfig(Path dir) throws IOException {
-        return Files.writeString(dir.resolve("kubeconfig"), """
-                apiVersion: v1
-                kind: Config
-                clusters:
-                - name: mock
-                  cluster: {server: "%s"}
-                users:
-                - name: podnet
-                  user: {token: mock-token}
-                contexts:
-                - name: mock
-                  context: {cluster: mock, user: podnet, namespace: default}
-                current-context: mock
-                """.formatted(url()));
     }
 }

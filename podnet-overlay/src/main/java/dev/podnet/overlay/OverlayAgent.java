@@ -5,22 +5,15 @@ import dev.podnet.linux.Iproute;
 import dev.podnet.linux.Link;
 import dev.podnet.net.InvalidInputException;
 import dev.podnet.store.ClusterStore;
-import dev.podnet.store.KeyValue;
-import dev.podnet.store.Range;
-import dev.podnet.store.StoreException;
-import dev.podnet.store.Watch;
-import dev.podnet.store.WatchEvent;
-import dev.podnet.store.WatchListener;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
-import java.util.TreeMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
@@ -31,8 +24,8 @@ import java.util.logging.Logger;
 
 /**
  * The overlay on one node: reads flannel's configuration, creates the VXLAN device, leases a subnet, writes
- * subnet.env, programs every other lease from a full read and then from a watch (a compacted or broken watch means a
- * fresh full read), and keeps the lease alive. All of it runs on one thread, so the kernel is programmed by one
+ * subnet.env, programs every other lease from a full read and then as they change (a broken follow means a fresh
+ * full read), and keeps the lease alive. Where the leases live is the {@link SubnetRegistry}'s business. All of it runs on one thread, so the kernel is programmed by one
  * writer in the order the store changed. Closing stops the agent and keeps the lease: a restarted node gets its
  * subnet back.
  */
@@ -44,67 +37,68 @@ public final class OverlayAgent implements AutoCloseable {
      * @param prefix        flannel's etcd prefix
      * @param iface         the underlay interface; the default route's when empty
      * @param publicIp      this node's address for the other nodes; the first IPv4 address of {@code iface} when empty
+     * @param netConf       flannel's net-conf.json, stored at {@code <prefix>/config} when the store has none
      * @param maintainEvery how often the lease is checked (renewed when due) and the device and routes re-checked
      */
-    public record Settings(String prefix, Optional<String> iface, Optional<String> publicIp, Path subnetFile,
-                           Duration leaseTtl, Duration maintainEvery, boolean ipMasq) {
+    public record Settings(String prefix, Optional<String> iface, Optional<String> publicIp, Optional<String> netConf,
+                           Path subnetFile, Duration leaseTtl, Duration maintainEvery, boolean ipMasq) {
         public static final String DEFAULT_PREFIX = "/coreos.com/network";
 
         public static Settings defaults() {
-            return new Settings(DEFAULT_PREFIX, Optional.empty(), Optional.empty(), SubnetEnv.DEFAULT_PATH,
-                    LeaseManager.DEFAULT_TTL, Duration.ofSeconds(30), false);
+            return new Settings(DEFAULT_PREFIX, Optional.empty(), Optional.empty(), Optional.empty(),
+                    SubnetEnv.DEFAULT_PATH, LeaseManager.DEFAULT_TTL, Duration.ofSeconds(30), false);
         }
 
         public Settings withIface(String name) {
-            return new Settings(prefix, Optional.of(name), publicIp, subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, Optional.of(name), publicIp, netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withPublicIp(String ip) {
-            return new Settings(prefix, iface, Optional.of(ip), subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, iface, Optional.of(ip), netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
+        }
+
+        public Settings withNetConf(String json) {
+            return new Settings(prefix, iface, publicIp, Optional.of(json), subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withPrefix(String p) {
-            return new Settings(p, iface, publicIp, subnetFile, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(p, iface, publicIp, netConf, subnetFile, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withSubnetFile(Path file) {
-            return new Settings(prefix, iface, publicIp, file, leaseTtl, maintainEvery, ipMasq);
+            return new Settings(prefix, iface, publicIp, netConf, file, leaseTtl, maintainEvery, ipMasq);
         }
 
         public Settings withMaintainEvery(Duration every) {
-            return new Settings(prefix, iface, publicIp, subnetFile, leaseTtl, every, ipMasq);
+            return new Settings(prefix, iface, publicIp, netConf, subnetFile, leaseTtl, every, ipMasq);
         }
     }
 
-    private final ClusterStore store;
+    private final SubnetRegistry registry;
     private final Iproute ip;
     private final Settings settings;
-    private final InstantSource clock;
-    private final RandomGenerator random;
     private final ScheduledExecutorService loop;
     private final CountDownLatch stopped = new CountDownLatch(1);
-    /** Every lease under the prefix as last seen, ours included, by key. Touched on the loop thread only. */
-    private final Map<String, SubnetLease> known = new TreeMap<>();
+    /** Every lease as last seen, ours included. Touched on the loop thread only. */
+    private Collection<SubnetLease> known = List.of();
 
     private FlannelConfig config;
     private VxlanNetwork network;
-    private LeaseManager leases;
     private LeaseAttrs attrs;
     private int mtu;
     private int deviceIndex;
-    private Watch watch;
-    /** Events of an older watch (one replaced after a failure) are dropped. */
-    private long watchGeneration;
+    /** Stops the current follow of the leases; null while a new one is pending. */
+    private AutoCloseable following;
+    /** Reports of an older follow (one replaced after a failure) are dropped. */
+    private long followGeneration;
     private Duration backoff = Duration.ofSeconds(1);
     private volatile SubnetLease current;
     private volatile boolean closing;
 
-    private OverlayAgent(ClusterStore store, Iproute ip, Settings settings, InstantSource clock, RandomGenerator random) {
-        this.store = store;
+    private OverlayAgent(SubnetRegistry registry, Iproute ip, Settings settings) {
+        this.registry = registry;
         this.ip = ip;
         this.settings = settings;
-        this.clock = clock;
-        this.random = random;
         this.loop = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "podnet-overlay");
             t.setDaemon(true);
@@ -112,13 +106,18 @@ public final class OverlayAgent implements AutoCloseable {
         });
     }
 
+    /** Starts the overlay with flannel's leases in {@code store} (see {@link #start(SubnetRegistry, Iproute, Settings)}). */
+    public static OverlayAgent start(ClusterStore store, Iproute ip, Settings settings, InstantSource clock,
+                                     RandomGenerator random) {
+        return start(new StoreRegistry(store, settings, clock, random), ip, settings);
+    }
+
     /**
      * Starts the overlay: returns once the device exists, the lease is held, subnet.env is written and the other
      * leases are programmed. Errors in any of that are thrown here and leave the agent stopped.
      */
-    public static OverlayAgent start(ClusterStore store, Iproute ip, Settings settings, InstantSource clock,
-                                     RandomGenerator random) {
-        OverlayAgent agent = new OverlayAgent(store, ip, settings, clock, random);
+    public static OverlayAgent start(SubnetRegistry registry, Iproute ip, Settings settings) {
+        OverlayAgent agent = new OverlayAgent(registry, ip, settings);
         try {
             agent.loop.submit(() -> {
                 agent.setUp();
@@ -150,13 +149,9 @@ public final class OverlayAgent implements AutoCloseable {
     }
 
     private void setUp() {
-        String configKey = SubnetLease.configKey(settings.prefix());
-        KeyValue cfg = store.get(configKey).orElseThrow(() -> new InvalidInputException("no flannel configuration at "
-                + configKey + "; write one first, e.g. etcdctl put " + configKey
-                + " '{\"Network\":\"10.5.0.0/16\",\"Backend\":{\"Type\":\"vxlan\"}}'"));
-        config = FlannelConfig.parse(cfg.valueText(), configKey);
+        config = registry.config();
         if (config.ipv6().isPresent()) {
-            LOG.warning(configKey + " enables IPv6: podnet overlay leases and routes the IPv4 network only");
+            LOG.warning("the network configuration enables IPv6: podnet overlay leases and routes the IPv4 network only");
         }
         String iface = settings.iface().or(ip::defaultRouteDevice).orElseThrow(() -> new InvalidInputException(
                 "no --iface given and no IPv4 default route in " + ip.netns() + " to take the interface from"));
@@ -172,8 +167,7 @@ public final class OverlayAgent implements AutoCloseable {
         Link device = network.ensureDevice(mtu);
         deviceIndex = device.index();
         attrs = LeaseAttrs.vxlan(publicIp, b.vni(), device.mac());
-        leases = new LeaseManager(store, settings.prefix(), config, settings.leaseTtl(), clock, random);
-        adopt(leases.acquire(attrs), true);
+        adopt(registry.acquire(attrs), true);
         resync();
         LOG.info("overlay up in " + ip.netns() + ": " + network.device().name() + " (VNI " + b.vni() + ", MTU " + mtu
                 + ", VTEP " + device.mac() + " on " + iface + " " + publicIp + "), subnet " + current.subnet());
@@ -193,69 +187,56 @@ public final class OverlayAgent implements AutoCloseable {
         }
     }
 
-    /** A full read of the leases, a reconcile from it, and a watch from the revision it was read at. */
+    /** A full read of the leases, a reconcile from it, and then their changes as they come. */
     private void resync() {
-        if (watch != null) {
-            watch.close();
-            watch = null;
-        }
-        String base = SubnetLease.subnetsPrefix(settings.prefix());
-        Range range = store.range(base);
-        known.clear();
-        for (KeyValue kv : range.kvs()) {
-            remember(kv);
-        }
-        if (!known.containsKey(ownKey())) {
-            adopt(leases.maintain(attrs), false);
-        }
-        reconcile();
-        long generation = ++watchGeneration;
-        watch = store.watch(base, range.revision(), new WatchListener() {
+        stopFollowing();
+        long generation = ++followGeneration;
+        SubnetRegistry.Following f = registry.follow(new SubnetRegistry.Listener() {
             @Override
-            public void onEvents(List<WatchEvent> events) {
-                submit(() -> onWatchEvents(generation, events));
+            public void leases(Collection<SubnetLease> all) {
+                submit(() -> onLeases(generation, all));
             }
 
             @Override
-            public void failed(StoreException cause) {
-                submit(() -> onWatchFailed(generation, cause));
+            public void failed(RuntimeException cause) {
+                submit(() -> onFollowFailed(generation, cause));
             }
         });
+        following = f.stop();
+        onLeases(generation, f.leases());
         backoff = Duration.ofSeconds(1);
     }
 
-    private void onWatchEvents(long generation, List<WatchEvent> events) {
-        if (generation != watchGeneration) {
+    private void onLeases(long generation, Collection<SubnetLease> all) {
+        if (generation != followGeneration) {
             return;
         }
-        boolean ours = false;
-        for (WatchEvent e : events) {
-            ours |= e.kv().key().equals(ownKey());
-            if (e.type() == WatchEvent.Type.DELETE) {
-                known.remove(e.kv().key());
-            } else {
-                remember(e.kv());
-            }
-        }
-        if (ours) {
-            adopt(leases.maintain(attrs), false);
+        known = all;
+        Optional<SubnetLease> ours = all.stream().filter(l -> l.subnet().equals(current.subnet())).findFirst();
+        if (ours.isEmpty() || !same(ours.get(), current)) {
+            adopt(registry.maintain(attrs), false); // gone, or changed by someone else: look again
         }
         reconcile();
     }
 
-    private void onWatchFailed(long generation, StoreException cause) {
-        if (generation != watchGeneration) {
+    private static boolean same(SubnetLease a, SubnetLease b) {
+        return a.key().equals(b.key()) && a.modRevision() == b.modRevision() && a.storeLease() == b.storeLease()
+                && a.attrs().sameValue(b.attrs());
+    }
+
+    private void onFollowFailed(long generation, RuntimeException cause) {
+        if (generation != followGeneration) {
             return;
         }
-        LOG.warning("the lease watch ended (" + cause.kind() + ": " + cause.getMessage() + "); reading all leases again");
-        watch = null;
+        LOG.warning("following the leases ended (" + cause.getMessage() + "); reading all leases again");
+        following = null;
         retryResync();
     }
 
     private void retryResync() {
         try {
             resync();
-        } catch (StoreException e) {
+        } catch (RuntimeException e) {
             LOG.warning("cannot read the leases (" + e.getMessage() + "); trying again in " + backoff);
             Duration wait = backoff;
             backoff = backoff.multipliedBy(2).compareTo(MAX_BACKOFF) > 0 ? MAX_BACKOFF : backoff.multipliedBy(2);
@@ -272,8 +253,8 @@ public final class OverlayAgent implements AutoCloseable {
             boolean recreated = device.index() != deviceIndex;
             deviceIndex = device.index();
             attrs = LeaseAttrs.vxlan(attrs.publicIp(), config.backend().vni(), device.mac());
-            adopt(leases.maintain(attrs), recreated);
-            if (watch == null) {
+            adopt(registry.maintain(attrs), recreated);
+            if (following == null) {
                 return; // a resync is pending; it reconciles
             }
             reconcile();
@@ -282,18 +263,9 @@ public final class OverlayAgent implements AutoCloseable {
         }
     }
 
-    private void remember(KeyValue kv) {
-        try {
-            known.put(kv.key(), SubnetLease.from(settings.prefix(), kv));
-        } catch (InvalidInputException e) {
-            known.remove(kv.key());
-            LOG.warning("ignoring a malformed lease: " + e.getMessage());
-        }
-    }
-
     private void reconcile() {
         List<Peer> peers = new ArrayList<>();
-        for (SubnetLease l : known.values()) {
+        for (SubnetLease l : known) {
             if (l.subnet().equals(current.subnet()) || l.attrs().publicIp().equals(attrs.publicIp())) {
                 continue;
             }
@@ -307,10 +279,6 @@ public final class OverlayAgent implements AutoCloseable {
         if (network.reconcile(peers)) {
             LOG.info("routes now: " + peers.stream().map(p -> p.subnet() + " via " + p.publicIp()).toList());
         }
-    }
-
-    private String ownKey() {
-        return SubnetLease.path(settings.prefix(), current.key());
     }
 
     /** Runs {@code task} on the loop thread; a failure is logged, never kills the loop. */
@@ -331,6 +299,17 @@ public final class OverlayAgent implements AutoCloseable {
         }
     }
 
+    private void stopFollowing() {
+        if (following != null) {
+            try {
+                following.close();
+            } catch (Exception e) {
+                LOG.fine(() -> "stopping the follow: " + e);
+            }
+            following = null;
+        }
+    }
+
     /** Blocks until {@link #close} has run. */
     public void awaitClose() throws InterruptedException {
         stopped.await();
@@ -344,14 +323,9 @@ public final class OverlayAgent implements AutoCloseable {
         }
         closing = true;
         try {
-            loop.submit(() -> {
-                if (watch != null) {
-                    watch.close();
-                    watch = null;
-                }
-            }).get(10, TimeUnit.SECONDS);
+            loop.submit(this::stopFollowing).get(10, TimeUnit.SECONDS);
         } catch (Exception e) {
-            LOG.fine(() -> "closing the watch: " + e);
+            LOG.fine(() -> "stopping the follow: " + e);
         }
         loop.shutdownNow();
         try {

@@ -13,7 +13,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import java.util.List;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -130,11 +129,7 @@ public final class EmbeddedStore implements ClusterStore {
 
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-        Keys.requirePrefix(prefix);
-        Objects.requireNonNull(listener, "listener");
-        if (afterRevision < 0) {
-            throw new StoreException(Kind.INVALID, "afterRevision " + afterRevision + " is negative");
-        }
+        Keys.requireWatch(prefix, afterRevision, listener);
         return call(() -> watches.register(prefix, afterRevision, listener, journal.lastEnqueued()));
     }
 

@@ -53,6 +53,18 @@ public final class Keys {
         return value;
     }
 
+    /** Checks a watch's arguments and returns the prefix's UTF-8 bytes. */
+    public static byte[] requireWatch(String prefix, long afterRevision, WatchListener listener) {
+        byte[] bytes = requirePrefix(prefix);
+        if (listener == null) {
+            throw invalid("a watch needs a listener");
+        }
+        if (afterRevision < 0) {
+            throw invalid("afterRevision " + afterRevision + " is negative");
+        }
+        return bytes;
+    }
+
     public static long requireLease(long lease) {
         if (lease < 0) {
             throw invalid("lease id " + lease + " is negative (0 means no lease)");

@@ -145,13 +145,7 @@ public final class EtcdStore implements ClusterStore {
 
     @Override
     public Watch watch(String prefix, long afterRevision, WatchListener listener) {
-        ByteSequence p = bytes(Keys.requirePrefix(prefix));
-        if (listener == null) {
-            throw new StoreException(Kind.INVALID, "a watch needs a listener");
-        }
-        if (afterRevision < 0) {
-            throw new StoreException(Kind.INVALID, "afterRevision " + afterRevision + " is negative");
-        }
+        ByteSequence p = bytes(Keys.requireWatch(prefix, afterRevision, listener));
         requireOpen();
         EtcdWatch watch = new EtcdWatch(prefix, endpoints, listener, dispatcher, EtcdStore::keyValue, watches::remove);
         WatchOption option = WatchOption.builder().isPrefix(true).withRevision(afterRevision + 1)

@@ -1,0 +1,39 @@
+package dev.podnet.kube;
+
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/** fabric8's mock API server as tests use it, in this JVM ({@link KubeMock}) or another ({@link KubeMockProcess}). */
+public interface MockApiServer {
+
+    /** The server's base URL, http://127.0.0.1:PORT. */
+    String url();
+
+    /** A new client of the server; close it after use. */
+    default KubernetesClient client() {
+        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url()).withNamespace("default")
+                .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0).build()).build();
+    }
+
+    /** A kubeconfig file pointing at the server, as {@code --kubeconfig} takes one. */
+    default Path kubeconfig(Path dir) throws IOException {
+        return Files.writeString(dir.resolve("kubeconfig"), """
+                apiVersion: v1
+                kind: Config
+                clusters:
+                - name: mock
+                  cluster: {server: "%s"}
+                users:
+                - name: podnet
+                  user: {token: mock-token}
+                contexts:
+                - name: mock
+                  context: {cluster: mock, user: podnet, namespace: default}
+                current-context: mock
+                """.formatted(url()));
+    }
+}
