@@ -98,6 +98,14 @@ public class AllocatorBench {
         random = new SplittableRandom(42);
     }
 
+    /** A state set up as JMH would for {@code release} ("fifo" or "random"), for timing the loops outside JMH. */
+    static AllocatorBench prepared(String release) {
+        AllocatorBench bench = new AllocatorBench();
+        bench.release = release;
+        bench.setUp();
+        return bench;
+    }
+
     /** One allocate + one release, keeping the pool half full. */
     @Benchmark
     public Object podnet() {

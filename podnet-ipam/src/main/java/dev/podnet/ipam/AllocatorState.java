@@ -5,6 +5,7 @@ import inet.ipaddr.IPAddress;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -18,22 +19,17 @@ import java.util.Optional;
  */
 final class AllocatorState {
 
-    /**
-     * What an attachment holds: the public answer and the slots behind it (addresses outside every range have
-     * none). An array, shared with the allocation's {@link SlotAddresses} and never written after: a pair of the
-     * hot path allocates fewer objects.
-     */
-    record Held(Allocation allocation, Slot[] slots) {
-    }
-
     /** The answer to an ADD and whether it changed the state (and so must be journaled). */
     record Outcome(Allocation allocation, boolean created) {
     }
 
     private final Map<String, List<RangeSet>> pools = new LinkedHashMap<>();
     private final List<RangeSet> allSets = new ArrayList<>();
-    /** A hash map: ADD and DEL look a key up several times, and ordering is only wanted when listing. */
-    private final Map<AttachmentKey, Held> held = new HashMap<>();
+    /**
+     * Hashed: ADD and DEL look a key up, and ordering is only wanted when listing. An allocation is all an
+     * attachment holds: one the engine made keeps its slots in its {@link SlotAddresses}.
+     */
+    private final AllocationTable held = new AllocationTable();
     private final Quarantine quarantine;
 
     AllocatorState(List<Pool> configured, Duration quarantinePeriod) {
@@ -47,17 +43,17 @@ final class AllocatorState {
     }
 
     Optional<Allocation> find(AttachmentKey key) {
-        return Optional.ofNullable(held.get(key)).map(Held::allocation);
+        return Optional.ofNullable(held.get(key));
     }
 
     List<Allocation> allocations() {
-        return held.entrySet().stream().sorted(Map.Entry.comparingByKey()).map(e -> e.getValue().allocation()).toList();
+        return held.values().stream().sorted(Comparator.comparing(Allocation::key)).toList();
     }
 
     Outcome allocate(AllocationRequest request, Instant now) {
-        Held existing = held.get(request.key());
+        Allocation existing = held.get(request.key());
         if (existing != null) {
-            return new Outcome(requireSame(existing.allocation(), request), false);
+            return new Outcome(requireSame(existing, request), false);
         }
         List<RangeSet> sets = pools.get(request.pool());
         if (sets == null) {
@@ -66,54 +62,59 @@ final class AllocatorState {
         quarantine.expire(now);
         // The hot path of every ADD: no streams, no maps and no addresses as objects unless the request names some.
         Map<RangeSet, Slot> wanted = request.requested().isEmpty() ? Map.of() : requestedSlots(request, sets);
-        Slot[] taken = new Slot[sets.size()];
-        int count = 0;
-        try {
-            for (int i = 0; i < taken.length; i++) {
-                RangeSet set = sets.get(i);
-                Slot slot = wanted.containsKey(set) ? wanted.get(set) : set.next();
-                if (slot == null) {
-                    throw exhausted(set);
-                }
-                hold(slot, request.key());
-                taken[count++] = slot;
+        // One range set per family (Pool.rangeSets): one slot, or two for a dual-stack pool.
+        Slot first = take(sets.getFirst(), wanted, request.key());
+        Slot second = null;
+        if (sets.size() > 1) {
+            try {
+                second = take(sets.get(1), wanted, request.key());
+            } catch (RuntimeException e) {
+                // Undo partial work, as host-local's cmdAdd does.
+                unhold(first);
+                throw e;
             }
-        } catch (RuntimeException e) {
-            // Undo partial work, as host-local's cmdAdd does.
-            for (int i = 0; i < count; i++) {
-                unhold(taken[i]);
-            }
-            throw e;
         }
         // Cursors move only once every family has its address, so a failure leaves them where replay expects.
-        for (int i = 0; i < taken.length; i++) {
-            sets.get(i).cursor(taken[i]);
+        sets.getFirst().cursor(first);
+        if (second != null) {
+            sets.get(1).cursor(second);
         }
-        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(taken), now,
+        Allocation allocation = new Allocation(request.key(), request.pool(), new SlotAddresses(first, second), now,
                 request.pod());
-        held.put(request.key(), new Held(allocation, taken));
+        held.add(allocation);
         return new Outcome(allocation, true);
     }
 
     Optional<Allocation> release(AttachmentKey key, Instant releasedAt) {
-        Held h = held.remove(key);
-        if (h == null) {
+        Allocation allocation = held.remove(key);
+        if (allocation == null) {
             return Optional.empty();
         }
-        for (Slot slot : h.slots()) {
-            slot.disown();
-            quarantine.add(slot, releasedAt);
+        if (allocation.addresses() instanceof SlotAddresses slots) {
+            for (int i = 0; i < slots.size(); i++) {
+                release(slots.slot(i), releasedAt);
+            }
+        } else {
+            // Replayed with an address whose range has left the configuration (see replayAllocated): the other
+            // addresses are found by value.
+            for (AssignedAddress a : allocation.addresses()) {
+                Slot slot = locate(a.address());
+                if (slot != null) {
+                    release(slot, releasedAt);
+                }
+            }
         }
-        return Optional.of(h.allocation());
+        return Optional.of(allocation);
     }
 
     /** Keys of every attachment of one container. */
     List<AttachmentKey> keysOf(String containerId) {
-        return held.keySet().stream().filter(k -> k.containerId().equals(containerId)).sorted().toList();
+        return held.values().stream().map(Allocation::key).filter(k -> k.containerId().equals(containerId)).sorted()
+                .toList();
     }
 
     List<AttachmentKey> keys() {
-        return held.keySet().stream().sorted().toList();
+        return held.values().stream().map(Allocation::key).sorted().toList();
     }
 
     List<PoolStatus> status(Instant now) {
@@ -177,8 +178,12 @@ final class AllocatorState {
             slots.add(slot);
             assigned.add(slot.assigned());
         }
-        held.put(key, new Held(new Allocation(key, record.pool(), assigned, record.at(), record.pod()),
-                slots.toArray(Slot[]::new)));
+        // The shape a live ADD gives, unless some address is no longer the engine's: then release finds the
+        // others by value.
+        boolean asAllocated = slots.size() == record.addresses().size() && !slots.isEmpty() && slots.size() <= 2;
+        List<AssignedAddress> list = asAllocated
+                ? new SlotAddresses(slots.getFirst(), slots.size() == 2 ? slots.get(1) : null) : assigned;
+        held.add(new Allocation(key, record.pool(), list, record.at(), record.pod()));
     }
 
     void replayReleased(AttachmentKey key, Instant at) {
@@ -211,11 +216,11 @@ final class AllocatorState {
     /** Everything a snapshot must hold for replay to rebuild this state. */
     void writeSnapshot(SnapshotSink sink) {
         allocations().forEach(sink::allocated);
-        quarantine.entries().forEach(e -> sink.quarantined(e.slot().range().addressAt(e.slot().offset()),
-                e.releasedAt()));
+        quarantine.entries().forEach(e -> sink.quarantined(e.slot().address(), e.releasedAt()));
         for (RangeSet set : allSets) {
-            if (set.cursor() != null) {
-                sink.cursor(set.pool, set.cursor().range().addressAt(set.cursor().offset()));
+            Slot cursor = set.cursor();
+            if (cursor != null) {
+                sink.cursor(set.pool, cursor.address());
             }
         }
     }
@@ -230,10 +235,27 @@ final class AllocatorState {
 
     // ---- helpers ----
 
+    private Slot take(RangeSet set, Map<RangeSet, Slot> wanted, AttachmentKey key) {
+        Slot slot = wanted.get(set);
+        if (slot == null) {
+            slot = set.next();
+        }
+        if (slot == null) {
+            throw exhausted(set);
+        }
+        hold(slot, key);
+        return slot;
+    }
+
     private void hold(Slot slot, AttachmentKey key) {
         slot.range().take(slot.offset());
         slot.range().used++;
         slot.own(key);
+    }
+
+    private void release(Slot slot, Instant releasedAt) {
+        slot.disown();
+        quarantine.add(slot, releasedAt);
     }
 
     private static void unhold(Slot slot) {

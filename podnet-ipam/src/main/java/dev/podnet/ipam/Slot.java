@@ -1,5 +1,7 @@
 package dev.podnet.ipam;
 
+import inet.ipaddr.IPAddress;
+
 /** One address of one range, by offset: the unit the allocator takes, frees and quarantines. */
 record Slot(RangeState range, long offset) {
 
@@ -15,12 +17,16 @@ record Slot(RangeState range, long offset) {
         range.disown(offset);
     }
 
+    IPAddress address() {
+        return range.addressAt(offset);
+    }
+
     AssignedAddress assigned() {
         return range.assigned(offset);
     }
 
     @Override
     public String toString() {
-        return Addresses.text(range.addressAt(offset));
+        return Addresses.text(address());
     }
 }

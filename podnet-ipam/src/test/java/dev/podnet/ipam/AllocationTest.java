@@ -199,6 +199,22 @@ class AllocationTest {
     }
 
     @Test
+    void releasingAnAllocationHalfOutsideTheConfiguredRangesFreesTheHalfInside() {
+        Ipam ipam = open(Duration.ZERO, Pool.of("ds", IpRange.of("10.0.0.0/24"), IpRange.of("fd00::/120")));
+        ipam.allocate(AllocationRequest.of(key(1), "ds"));
+        ipam.close();
+        Ipam reopened = open(Duration.ZERO, Pool.of("ds", IpRange.of("10.0.0.0/24")));
+        assertThat(reopened.find(key(1)).orElseThrow().addresses()).extracting(AssignedAddress::cidrText)
+                .containsExactly("10.0.0.2/24", "fd00::2/128");
+        assertThat(reopened.use(Addresses.parse("10.0.0.2"))).isEqualTo(new AddressUse.Held(key(1)));
+
+        reopened.release(key(1));
+
+        assertThat(reopened.use(Addresses.parse("10.0.0.2")).isFree()).isTrue();
+        assertThat(reopened.poolStatus().getFirst().ipv4().used()).isZero();
+    }
+
+    @Test
     void allExhaustedWithoutQuarantineSaysAllInUse() {
         Ipam ipam = open(Duration.ZERO, Pool.of("p", IpRange.of("10.0.0.0/29")));
         drain(ipam, "p");

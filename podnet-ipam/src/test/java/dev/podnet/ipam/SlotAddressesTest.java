@@ -16,7 +16,7 @@ class SlotAddressesTest {
     /** Offsets count from the range start, which host-local puts at network + 1. */
     @Test
     void readsAsTheAddressesOfItsSlots() {
-        SlotAddresses list = new SlotAddresses(new Slot[] {new Slot(v4, 4), new Slot(v6, 6)});
+        SlotAddresses list = new SlotAddresses(new Slot(v4, 4), new Slot(v6, 6));
 
         assertThat(list).extracting(AssignedAddress::cidrText).containsExactly("10.0.0.5/24", "fd00::7/120");
         assertThat(list.getFirst().gateway()).map(Addresses::text).contains("10.0.0.1");
@@ -27,14 +27,26 @@ class SlotAddressesTest {
 
     @Test
     void buildsEachAddressOnceAndKeepsIt() {
-        SlotAddresses list = new SlotAddresses(new Slot[] {new Slot(v4, 9)});
+        SlotAddresses list = new SlotAddresses(new Slot(v4, 9), null);
 
         assertThat(list.get(0)).isSameAs(list.get(0));
     }
 
     @Test
+    void holdsOneSlotPerFamilyAndNoMore() {
+        SlotAddresses single = new SlotAddresses(new Slot(v4, 9), null);
+        SlotAddresses dual = new SlotAddresses(new Slot(v4, 9), new Slot(v6, 3));
+
+        assertThat(single).hasSize(1);
+        assertThat(dual.slot(1)).isEqualTo(new Slot(v6, 3));
+        assertThatThrownBy(() -> single.get(1)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> dual.get(2)).isInstanceOf(IndexOutOfBoundsException.class);
+        assertThatThrownBy(() -> dual.get(-1)).isInstanceOf(IndexOutOfBoundsException.class);
+    }
+
+    @Test
     void cannotBeChanged() {
-        SlotAddresses list = new SlotAddresses(new Slot[] {new Slot(v4, 9)});
+        SlotAddresses list = new SlotAddresses(new Slot(v4, 9), null);
 
         assertThatThrownBy(() -> list.add(v4.assigned(10))).isInstanceOf(UnsupportedOperationException.class);
         assertThatThrownBy(() -> list.set(0, v4.assigned(10))).isInstanceOf(UnsupportedOperationException.class);
@@ -43,7 +55,7 @@ class SlotAddressesTest {
 
     @Test
     void anAllocationKeepsTheLazyListAndCopiesAnyOther() {
-        SlotAddresses lazy = new SlotAddresses(new Slot[] {new Slot(v4, 9)});
+        SlotAddresses lazy = new SlotAddresses(new Slot(v4, 9), null);
         AttachmentKey key = AttachmentKey.of("c1", "eth0");
         Instant at = Instant.EPOCH;
 
