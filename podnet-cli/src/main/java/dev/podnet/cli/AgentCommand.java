@@ -164,6 +164,8 @@ final class AgentCommand implements Callable<Integer> {
         List<String> specs = poolSpecs == null ? List.of() : poolSpecs;
         String quarantine = first(quarantineSeconds == null ? null : quarantineSeconds.toString(),
                 env.get("PODNET_QUARANTINE_SECONDS"), file.quarantineSeconds() == null ? null : file.quarantineSeconds().toString());
+        // The cluster flags first: their combination errors say more than the kubeconfig's.
+        Optional<ClusterSettings> cluster = cluster(env);
         // One client for everything that reads the API server; closed when the agent stops.
         Optional<KubeApi> kube = KubeConnection.connect(Optional.ofNullable(kubeconfig), env)
                 .map(client -> new KubeApi(client, nodeName(env)))
@@ -183,7 +185,7 @@ final class AgentCommand implements Callable<Integer> {
                 Duration.ofSeconds(seconds(quarantine == null ? "30" : quarantine)),
                 cloud.config(env, () -> kube.map(k -> new ApiEniConfigs(k.client(), k.node(),
                         VpcCniEnvironment.eniConfigSelector(env), InstantSource.system()))),
-                cluster(env), routeTables(specs), node()).withKube(kube);
+                cluster, routeTables(specs), node()).withKube(kube);
     }
 
     /** --netns, which must exist: a typo would otherwise set up nothing anywhere and fail every pod. */
