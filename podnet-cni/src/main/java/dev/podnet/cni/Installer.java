@@ -1,5 +1,6 @@
 package dev.podnet.cni;
 
+import dev.podnet.net.FileTrees;
 import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
@@ -10,9 +11,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Comparator;
 import java.util.List;
-import java.util.stream.Stream;
 
 /**
  * Installs podnet's CNI plugins into a CNI bin directory: the native executable as {@code podnet-ipam} (the IPAM
@@ -73,7 +72,7 @@ public final class Installer {
         byte[] executable = nativeExecutable();
         Path mainPlugin = writeExecutable(dir, MAIN_PLUGIN, executable);
         Path plugin = writeExecutable(dir, PLUGIN, executable);
-        deleteTree(dir.resolve(PLUGIN + ".d")); // the JVM launcher's directory of podnet before the native plugin
+        FileTrees.delete(dir.resolve(PLUGIN + ".d")); // the JVM launcher's directory of podnet before the native plugin
         return new Installed(plugin, executable.length, javaDir, mainPlugin);
     }
 
@@ -145,17 +144,6 @@ public final class Installer {
                 } else {
                     Files.copy(p, dest, StandardCopyOption.REPLACE_EXISTING);
                 }
-            }
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.isDirectory(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
             }
         }
     }

@@ -16,6 +16,7 @@ import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
 import dev.podnet.cloud.sim.WorldSpec;
 import dev.podnet.cni.Installer;
+import dev.podnet.net.FileTrees;
 import dev.podnet.linux.Exec;
 import dev.podnet.linux.Iproute;
 import dev.podnet.linux.Namespaces;
@@ -267,7 +268,7 @@ public final class Lab implements AutoCloseable {
         }
         podNamespaces.forEach(ns -> step(errors, "remove " + ns, () -> namespaces.delete(ns)));
         podNamespaces.clear();
-        step(errors, "remove " + workDir, () -> deleteTree(workDir));
+        step(errors, "remove " + workDir, () -> FileTrees.delete(workDir));
         return errors;
     }
 
@@ -280,17 +281,6 @@ public final class Lab implements AutoCloseable {
             step.run();
         } catch (Exception e) {
             errors.add(what + ": " + e.getMessage());
-        }
-    }
-
-    private static void deleteTree(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> files = Files.walk(dir)) {
-            for (Path p : files.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
         }
     }
 }
