@@ -10,13 +10,20 @@ import java.util.Optional;
  * An ADD: give {@code key} addresses from {@code pool}. {@code requested} is host-local's {@code ips} capability:
  * at most one address per family; a family without one is allocated as usual. {@code pod} is the Kubernetes pod
  * behind the attachment, recorded with the allocation when the runtime named it.
+ *
+ * <p>{@code sources} are the engine pools to take the addresses from when they are not {@code pool} itself: the IP
+ * pools a pod's annotations or the network chose, tried in order per family, the first with a free address giving
+ * it. The allocation is still recorded under {@code pool}, the network, which is what CNI GC names.
  */
-public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod) {
+public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod,
+                                List<String> sources) {
 
     public AllocationRequest {
         Objects.requireNonNull(key, "key");
         Objects.requireNonNull(pod, "pod");
         Pool.requireName(pool);
+        sources = List.copyOf(sources);
+        sources.forEach(Pool::requireName);
         List<IPAddress> normalised = new ArrayList<>();
         for (IPAddress a : requested) {
             IPAddress n = Addresses.normalise(a);
@@ -31,13 +38,23 @@ public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> 
         requested = List.copyOf(normalised);
     }
 
+    /** From {@code pool} itself. */
+    public AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod) {
+        this(key, pool, requested, pod, List.of());
+    }
+
     /** Without a pod. */
     public AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested) {
         this(key, pool, requested, Optional.empty());
     }
 
     public AllocationRequest withPod(Optional<PodRef> pod) {
-        return new AllocationRequest(key, pool, requested, pod);
+        return new AllocationRequest(key, pool, requested, pod, sources);
+    }
+
+    /** The same, taking its addresses from {@code sources} (see the class comment). */
+    public AllocationRequest from(List<String> sources) {
+        return new AllocationRequest(key, pool, requested, pod, sources);
     }
 
     public static AllocationRequest of(AttachmentKey key, String pool) {

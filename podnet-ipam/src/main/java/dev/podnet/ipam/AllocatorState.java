@@ -55,6 +55,9 @@ final class AllocatorState {
         if (existing != null) {
             return new Outcome(requireSame(existing, request), false);
         }
+        if (!request.sources().isEmpty()) {
+            return new Outcome(allocateFromSources(request, now), true);
+        }
         List<RangeSet> sets = pools.get(request.pool());
         if (sets == null) {
             throw new IpamException(Reason.NOT_FOUND, "no pool named " + request.pool());
@@ -83,6 +86,108 @@ final class AllocatorState {
                 request.pod());
         held.add(allocation);
         return new Outcome(allocation, true);
+    }
+
+    /**
+     * An ADD whose addresses come from other pools than its own: per family, the sources' range sets in order, the
+     * first with a free (or the requested) address giving it. Off the hot path of a pool that serves itself.
+     */
+    private Allocation allocateFromSources(AllocationRequest request, Instant now) {
+        List<RangeSet> sets = new ArrayList<>();
+        for (String source : request.sources()) {
+            List<RangeSet> of = pools.get(source);
+            if (of == null) {
+                throw new IpamException(Reason.NOT_FOUND, "no pool named " + source);
+            }
+            sets.addAll(of);
+        }
+        quarantine.expire(now);
+        Map<RangeSet, Slot> wanted = request.requested().isEmpty() ? Map.of() : requestedSlots(request, sets);
+        List<Slot> taken = new ArrayList<>(2);
+        try {
+            for (boolean ipv4 : new boolean[] {true, false}) {
+                List<RangeSet> family = sets.stream().filter(set -> set.ipv4 == ipv4).toList();
+                if (!family.isEmpty()) {
+                    taken.add(takeFirstFree(family, wanted, request.key()));
+                }
+            }
+        } catch (RuntimeException e) {
+            taken.forEach(AllocatorState::unhold);
+            throw e;
+        }
+        taken.forEach(slot -> setOf(slot).cursor(slot));
+        Allocation allocation = new Allocation(request.key(), request.pool(),
+                new SlotAddresses(taken.getFirst(), taken.size() == 2 ? taken.get(1) : null), now, request.pod());
+        held.add(allocation);
+        return allocation;
+    }
+
+    private Slot takeFirstFree(List<RangeSet> family, Map<RangeSet, Slot> wanted, AttachmentKey key) {
+        for (RangeSet set : family) {
+            Slot requested = wanted.get(set);
+            if (requested != null) {
+                hold(requested, key);
+                return requested;
+            }
+        }
+        for (RangeSet set : family) {
+            Slot slot = set.next();
+            if (slot != null) {
+                hold(slot, key);
+                return slot;
+            }
+        }
+        throw family.size() == 1 ? exhausted(family.getFirst()) : new IpamException(Reason.EXHAUSTED, "pools "
+                + family.stream().map(set -> set.pool).toList() + " have no free " + family.getFirst().family()
+                + " address");
+    }
+
+    /**
+     * Adds a pool to a running engine (an IP pool object that appeared), or changes one that holds no address.
+     * Addresses of allocations replayed while the pool was unknown are held again for their owners.
+     */
+    void define(Pool pool) {
+        List<RangeSet> old = pools.get(pool.name());
+        if (old != null && sameRanges(old, pool)) {
+            return;
+        }
+        if (old != null && old.stream().anyMatch(set -> set.counts().total() != set.counts().free())) {
+            throw new IpamException(Reason.CONFLICT, "pool " + pool.name() + " has addresses in use or in quarantine;"
+                    + " its new ranges take effect once they are released");
+        }
+        List<Pool> others = new ArrayList<>();
+        pools.forEach((name, sets) -> {
+            if (!name.equals(pool.name())) {
+                others.add(new Pool(name, rangesOf(sets, true), rangesOf(sets, false)));
+            }
+        });
+        others.add(pool);
+        Pool.requireDisjoint(others);
+        if (old != null) {
+            allSets.removeAll(old);
+        }
+        List<RangeSet> sets = pool.rangeSets().stream().map(rs -> new RangeSet(pool.name(), rs)).toList();
+        pools.put(pool.name(), sets);
+        allSets.addAll(sets);
+        for (Allocation a : held.values()) {
+            if (!(a.addresses() instanceof SlotAddresses)) {
+                for (AssignedAddress address : a.addresses()) {
+                    Slot slot = locate(address.address());
+                    if (slot != null && sets.contains(setOf(slot)) && slot.owner() == null) {
+                        hold(slot, a.key());
+                    }
+                }
+            }
+        }
+    }
+
+    private static boolean sameRanges(List<RangeSet> sets, Pool pool) {
+        return rangesOf(sets, true).equals(pool.ipv4()) && rangesOf(sets, false).equals(pool.ipv6());
+    }
+
+    private static List<IpRange> rangesOf(List<RangeSet> sets, boolean ipv4) {
+        return sets.stream().filter(s -> s.ipv4 == ipv4).flatMap(s -> s.ranges.stream().map(r -> r.range))
+                .toList();
     }
 
     Optional<Allocation> release(AttachmentKey key, Instant releasedAt) {
@@ -281,13 +386,20 @@ final class AllocatorState {
     private Map<RangeSet, Slot> requestedSlots(AllocationRequest request, List<RangeSet> sets) {
         Map<RangeSet, Slot> wanted = new HashMap<>();
         for (IPAddress address : request.requested()) {
-            RangeSet set = sets.stream().filter(s -> s.ipv4 == address.isIPv4()).findFirst().orElseThrow(() ->
-                    IpamException.invalid("pool " + request.pool() + " has no " + Addresses.family(address.isIPv4())
-                            + " range for requested address " + address));
-            Slot slot = set.find(address);
+            List<RangeSet> family = sets.stream().filter(s -> s.ipv4 == address.isIPv4()).toList();
+            if (family.isEmpty()) {
+                throw IpamException.invalid("pool " + request.pool() + " has no " + Addresses.family(address.isIPv4())
+                        + " range for requested address " + address);
+            }
+            RangeSet set = null;
+            Slot slot = null;
+            for (int i = 0; slot == null && i < family.size(); i++) {
+                set = family.get(i);
+                slot = set.find(address);
+            }
             if (slot == null) {
-                throw IpamException.invalid("requested address " + address + " is outside every range of pool "
-                        + request.pool());
+                throw IpamException.invalid("requested address " + address + " is outside every range of "
+                        + (request.sources().isEmpty() ? "pool " + request.pool() : "pools " + request.sources()));
             }
             String why = slot.range().reservedWhy(slot.offset());
             if (why != null) {

@@ -98,6 +98,18 @@ public final class Ipam implements AutoCloseable {
         });
     }
 
+    /**
+     * Adds {@code pool} to the running engine, or changes its ranges while it holds no address (then: CONFLICT, and
+     * the old ranges stay). Not journaled: pools are configuration, given again at every open.
+     */
+    public void define(Pool pool) {
+        Objects.requireNonNull(pool, "pool");
+        change(now -> {
+            state.define(pool);
+            return new Change<>(null, List.of());
+        });
+    }
+
     /** DEL: releases the attachment's addresses into quarantine; empty if it held none (not an error). */
     public Optional<Allocation> release(AttachmentKey key) {
         Objects.requireNonNull(key, "key");
