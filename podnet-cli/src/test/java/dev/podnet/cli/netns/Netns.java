@@ -78,7 +78,8 @@ final class Netns implements BeforeEachCallback, AfterEachCallback {
         return Optional.empty();
     }
 
-    private static Optional<Path> onPath(String command) {
+    /** The executable {@code command} on PATH or in the system directories, where Debian installs it. */
+    static Optional<Path> onPath(String command) {
         String path = System.getenv().getOrDefault("PATH", "") + ":/usr/sbin:/sbin:/usr/bin:/bin";
         return Stream.of(path.split(":")).filter(d -> !d.isEmpty()).map(d -> Path.of(d, command))
                 .filter(Files::isExecutable).findFirst();
