@@ -67,25 +67,34 @@ class ContainerdNetnsTest {
 
                 Path runLog = dir.resolve("ctr-run.log");
                 Process run = containerd.ctrInBackground(runLog, "run", "--cni", "--net-host=false", "--null-io", IMAGE, ID);
-                long task = awaitRunning(containerd, run, runLog);
-                System.out.println("$ ctr task ls\n" + containerd.ctrOk("task", "ls").out().strip());
-                String address = eth0Address(task);
-                System.out.println("the container's eth0: " + address);
-                assertThat(address).startsWith(POOL).endsWith("/24");
-                assertThat(Cni.host(address)).isNotIn(POOL + "0", POOL + "1", POOL + "255");
-                assertThat(agent.addressesOf(CONTAINER_ID)).as("the agent holds the container's address")
-                        .containsExactly(address);
-                System.out.println("the agent holds: " + agent.status().allocations());
-                assertThat(ports(node, bridge)).as("the container's veth on the bridge").hasSize(1);
+                long task;
+                try {
+                    task = awaitRunning(containerd, run, runLog);
+                    System.out.println("$ ctr task ls\n" + containerd.ctrOk("task", "ls").out().strip());
+                    String address = eth0Address(task);
+                    System.out.println("the container's eth0: " + address);
+                    assertThat(address).startsWith(POOL).endsWith("/24");
+                    assertThat(Cni.host(address)).isNotIn(POOL + "0", POOL + "1", POOL + "255");
+                    assertThat(agent.addressesOf(CONTAINER_ID)).as("the agent holds the container's address")
+                            .containsExactly(address);
+                    System.out.println("the agent holds: " + agent.status().allocations());
+                    assertThat(ports(node, bridge)).as("the container's veth on the bridge").hasSize(1);
 
-                // SIGTERM ends the sleeper; the foreground ctr run then runs DEL through libcni and deletes the task
-                containerd.ctrOk("task", "kill", ID);
-                assertThat(run.waitFor(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("ctr run ends with its task").isTrue();
-                System.out.println("$ ctr run (exit " + run.exitValue() + ")\n" + Files.readString(runLog).strip());
+                    // SIGTERM ends the sleeper; the foreground ctr run then runs DEL through libcni and deletes the task
+                    containerd.ctrOk("task", "kill", ID);
+                    assertThat(run.waitFor(TASK_TIMEOUT.toSeconds(), TimeUnit.SECONDS)).as("ctr run ends with its task")
+                            .isTrue();
+                } finally {
+                    run.destroyForcibly(); // only when the test failed before the task ended
+                }
+                System.out.println("$ ctr run ... (exit " + run.exitValue() + ")\n" + Files.readString(runLog).strip());
                 assertThat(run.exitValue()).as(Files.readString(runLog)).isZero();
-                System.out.println("$ ctr task delete (ctr run deleted it already)\n" + containerd.ctr("task", "delete", ID));
+                String tasks = containerd.ctrOk("task", "ls").out();
+                System.out.println("$ ctr task ls\n" + tasks.strip());
+                assertThat(tasks).as("ctr run deleted the task").doesNotContain(ID);
                 containerd.ctrOk("container", "delete", ID);
-                System.out.println("$ ctr container ls\n" + containerd.ctrOk("container", "ls").out().strip());
+                System.out.println("$ ctr container delete " + ID + "\n$ ctr container ls\n"
+                        + containerd.ctrOk("container", "ls").out().strip());
 
                 assertThat(agent.addressesOf(CONTAINER_ID)).as("DEL released the address").isEmpty();
                 AgentReply.PoolStatus pool = agent.status().pools().getFirst();
@@ -93,7 +102,6 @@ class ContainerdNetnsTest {
                 assertThat(ProcessHandle.of(task)).as("the container's process, the only holder of its netns").isEmpty();
                 assertThat(ports(node, bridge)).as("veths left on the bridge").isEmpty();
                 assertThat(net.ipOk(node, "-o", "link", "show", "type", "veth").out()).as("veths left").isBlank();
-                assertThat(containerd.ctrOk("task", "ls", "--quiet").out()).isBlank();
             }
             assertThat(namedNetns()).as("ctr pins no named netns").isEqualTo(namedNetnsBefore);
         } finally {
