@@ -1,17 +1,24 @@
 package dev.podnet.kube;
 
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
-import java.util.LinkedHashMap;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes an IPPool's {@code status.allocatedIPCount} and {@code status.totalIPCount} through the status subresource,
- * so that a status write never carries a stale spec back and a spec edit never loses a count. Every agent allocating
- * from a shared pool adds to the same counter, so each write is a read–modify–write conditional on the
- * resourceVersion read; a 409 means another agent wrote in between, and the write is done again from a fresh read.
+ * so that a count write never carries a stale spec back and a spec edit never loses a count.
+ *
+ * <p>Every agent allocating from a shared pool adds to the same counter, so {@link #add} reads the pool and writes a
+ * JSON merge patch that carries the resourceVersion it read: the API server treats that as a precondition and answers
+ * 409 if another agent wrote in between, and the add is done again from a fresh read. A merge patch rather than a PUT
+ * of the status: both are conditional on a real server, but fabric8's mock server checks the resourceVersion of a
+ * status patch and not of a status PUT, and the tests must see the conflicts.
  */
 public final class IpPoolStatus {
     /** Enough for a few dozen agents adding to one pool at the same moment; each retry waits a little longer. */
@@ -35,12 +42,12 @@ public final class IpPoolStatus {
         this.backoff = backoff;
     }
 
-    /** Sets both counts, as the agent does after counting a pool's allocations from scratch. */
+    /** Sets both counts, as the agent does after counting a pool's allocations from scratch: no read needed. */
     public void set(String pool, long allocated, long total) {
-        write(pool, status -> {
-            status.put("allocatedIPCount", Math.max(0, allocated));
-            status.put("totalIPCount", Math.max(0, total));
-        });
+        ObjectNode patch = JsonNodeFactory.instance.objectNode();
+        patch.putObject("status").put("allocatedIPCount", Math.max(0, allocated))
+                .put("totalIPCount", Math.max(0, total));
+        KubeApiException.call(client, () -> patchStatus(pool, patch));
     }
 
     /**
@@ -48,41 +55,29 @@ public final class IpPoolStatus {
      * go below zero: a release counted twice must not leave a negative count that the schema refuses.
      */
     public long add(String pool, long delta) {
-        long[] written = new long[1];
-        write(pool, status -> {
-            Object now = status.get("allocatedIPCount");
-            long current = now instanceof Number n ? n.longValue() : 0;
-            written[0] = Math.max(0, current + delta);
-            status.put("allocatedIPCount", written[0]);
-        });
-        return written[0];
+        return ConflictRetry.retried(attempts, backoff, conflicts::increment, () -> KubeApiException.call(client, () -> {
+            GenericKubernetesResource object = client.genericKubernetesResources(IpPools.RESOURCE).withName(pool).get();
+            if (object == null) {
+                throw new KubernetesClientException("IPPool \"" + pool + "\" does not exist", 404, null);
+            }
+            long current = object.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                    && status.get("allocatedIPCount") instanceof Number n ? n.longValue() : 0;
+            long next = Math.max(0, current + delta);
+            ObjectNode patch = JsonNodeFactory.instance.objectNode();
+            patch.putObject("metadata").put("resourceVersion", object.getMetadata().getResourceVersion());
+            patch.putObject("status").put("allocatedIPCount", next);
+            patchStatus(pool, patch);
+            return next;
+        }));
     }
 
-    /** The writes that met a 409 and were done again, since this object was made. */
+    /** The adds that met a 409 and were done again, since this object was made. */
     public long conflicts() {
         return conflicts.sum();
     }
 
-    private interface Change {
-        void apply(Map<String, Object> status);
-    }
-
-    private void write(String pool, Change change) {
-        ConflictRetry.retried(attempts, backoff, conflicts::increment, () -> KubeApiException.call(client, () -> {
-            var resource = client.genericKubernetesResources(IpPools.RESOURCE).withName(pool);
-            GenericKubernetesResource object = resource.get();
-            if (object == null) {
-                throw new KubernetesClientException("IPPool \"" + pool
-                        + "\" does not exist", 404, null);
-            }
-            Map<String, Object> status = new LinkedHashMap<>();
-            if (object.getAdditionalProperties().get("status") instanceof Map<?, ?> old) {
-                old.forEach((k, v) -> status.put(String.valueOf(k), v));
-            }
-            change.apply(status);
-            object.getAdditionalProperties().put("status", status);
-            // The resourceVersion just read goes with the write: the server answers 409 if the pool moved on since.
-            return client.genericKubernetesResources(IpPools.RESOURCE).resource(object).updateStatus();
-        }));
+    private GenericKubernetesResource patchStatus(String pool, ObjectNode patch) {
+        return client.genericKubernetesResources(IpPools.RESOURCE).withName(pool).subresource("status")
+                .patch(PatchContext.of(PatchType.JSON_MERGE), patch.toString());
     }
 }
