@@ -169,8 +169,13 @@ public record IpPool(String name, Map<String, String> labels, int ipVersion, Cid
             }
             int version = subnet.isIpv4() ? 4 : 6;
             JsonNode v = spec.path("ipVersion");
-            if (!v.isMissingNode() && !v.isNull() && (!v.canConvertToInt() || v.asInt() != version)) {
-                throw invalid("spec.ipVersion", v + " does not match the subnet " + subnet + " (IPv" + version + ")");
+            if (!v.isMissingNode() && !v.isNull()) {
+                if (!v.isIntegralNumber() || v.asInt() != 4 && v.asInt() != 6) {
+                    throw invalid("spec.ipVersion", "must be 4 or 6, got " + v);
+                }
+                if (v.asInt() != version) {
+                    throw invalid("spec.ipVersion", v + " does not match the subnet " + subnet + " (IPv" + version + ")");
+                }
             }
             Optional<IPAddress> gateway = text("gateway").map(g -> inSubnet(
                     AddressSpans.address(g, version, where("spec.gateway")), subnet, "spec.gateway"));

@@ -61,53 +61,44 @@ public final class PoolChoice {
     }
 
     public static Choice choose(Request request, List<IpPool> pools) {
+        List<String> reasons = new ArrayList<>();
         Named named = podPools(request, POOLS).or(() -> podPools(request, SPIDER_POOLS))
                 .or(() -> podPool(request, POOL)).or(() -> podPool(request, SPIDER_POOL))
                 .or(() -> namespacePools(request, NS_IPV4, NS_IPV6))
                 .or(() -> namespacePools(request, SPIDER_NS_IPV4, SPIDER_NS_IPV6))
-                .orElse(null);
-        List<String> reasons = new ArrayList<>();
-        List<IpPool> v4 = new ArrayList<>();
-        List<IpPool> v6 = new ArrayList<>();
-        String source;
-        if (named != null) {
-            source = named.source();
-            keep(request, byName(named.ipv4(), pools, reasons), 4, v4, reasons);
-            keep(request, byName(named.ipv6(), pools, reasons), 6, v6, reasons);
-            requireEach(request, source, named.ipv4().isEmpty() ? 0 : 4, v4, reasons);
-            requireEach(request, source, named.ipv6().isEmpty() ? 0 : 6, v6, reasons);
-        } else {
-            List<IpPool> candidates;
-            if (!request.cniPools().isEmpty()) {
-                source = "the CNI configuration's pools " + request.cniPools();
-                candidates = new ArrayList<>();
-                for (String name : request.cniPools()) {
-                    candidates.addAll(byCniName(name, pools, reasons));
-                }
-            } else {
-                source = "the pools with spec.default: true";
-                candidates = pools.stream().filter(IpPool::isDefault).toList();
-            }
-            keep(request, candidates.stream().filter(p -> p.ipVersion() == 4).toList(), 4, v4, reasons);
-            keep(request, candidates.stream().filter(p -> p.ipVersion() == 6).toList(), 6, v6, reasons);
-            boolean any4 = candidates.stream().anyMatch(p -> p.ipVersion() == 4);
-            boolean any6 = candidates.stream().anyMatch(p -> p.ipVersion() == 6);
-            requireEach(request, source, any4 ? 4 : 0, v4, reasons);
-            requireEach(request, source, any6 ? 6 : 0, v6, reasons);
-        }
+                .orElseGet(() -> configured(request, pools, reasons));
+        List<IpPool> v4 = keep(request, byName(named.ipv4(), pools, reasons), 4, reasons);
+        List<IpPool> v6 = keep(request, byName(named.ipv6(), pools, reasons), 6, reasons);
+        requireEach(request, named, 4, named.ipv4(), v4, reasons);
+        requireEach(request, named, 6, named.ipv6(), v6, reasons);
         if (v4.isEmpty() && v6.isEmpty()) {
-            throw new InvalidInputException(subject(request) + ": no IPPool from " + source
+            throw new InvalidInputException(subject(request) + ": no IPPool from " + named.source()
                     + (reasons.isEmpty() ? ": it names none" : ": " + String.join("; ", reasons)));
         }
-        return new Choice(List.copyOf(v4), List.copyOf(v6), source);
+        return new Choice(v4, v6, named.source());
+    }
+
+    /** Without annotations: the CNI configuration's pools, else the default pools; each family's in list order. */
+    private static Named configured(Request request, List<IpPool> pools, List<String> reasons) {
+        List<IpPool> found = new ArrayList<>();
+        String source;
+        if (request.cniPools().isEmpty()) {
+            source = "the pools with spec.default: true";
+            found.addAll(pools.stream().filter(IpPool::isDefault).toList());
+        } else {
+            source = "the CNI configuration's pools " + request.cniPools();
+            request.cniPools().forEach(name -> found.addAll(byCniName(name, pools, reasons)));
+        }
+        return new Named(found.stream().filter(p -> p.ipVersion() == 4).map(IpPool::name).toList(),
+                found.stream().filter(p -> p.ipVersion() == 6).map(IpPool::name).toList(), source);
     }
 
     /** A family that was asked for must keep a pool: a dual-stack pod must not silently come up single-stack. */
-    private static void requireEach(Request request, String source, int version, List<IpPool> left,
+    private static void requireEach(Request request, Named named, int version, List<String> asked, List<IpPool> left,
                                     List<String> reasons) {
-        if (version != 0 && left.isEmpty()) {
+        if (!asked.isEmpty() && left.isEmpty()) {
             throw new InvalidInputException(subject(request) + ": no " + AddressSpans.family(version)
-                    + " IPPool left from " + source + ": " + String.join("; ", reasons));
+                    + " IPPool left from " + named.source() + ": " + String.join("; ", reasons));
         }
     }
 
@@ -116,96 +107,95 @@ public final class PoolChoice {
                 + request.interfaceName();
     }
 
-    private static Optional<Named> podPools(Request request, String annotation) {
-        JsonNode list = json(request, request.pod().annotations(), annotation, "pod");
+    private static Optional<Named> podPools(Request request, String key) {
+        Annotations pod = Annotations.of(request.pod());
+        JsonNode list = pod.json(key);
         if (list == null) {
             return Optional.empty();
         }
         if (!list.isArray()) {
-            throw malformed(request, annotation, "pod", "a list of {interface, ipv4, ipv6}");
+            throw pod.malformed(key, "a list of {interface, ipv4, ipv6}");
         }
         for (JsonNode entry : list) {
             if (!entry.path("interface").isTextual()) {
-                throw malformed(request, annotation, "pod", "an \"interface\" in every entry");
+                throw pod.malformed(key, "an \"interface\" in every entry");
             }
             if (entry.path("interface").asText().equals(request.interfaceName())) {
-                return Optional.of(named(request, entry, annotation, "pod annotation " + annotation));
+                return Optional.of(new Named(pod.names(entry.get("ipv4"), key), pod.names(entry.get("ipv6"), key),
+                        "pod annotation " + key));
             }
         }
         return Optional.empty();
     }
 
-    private static Optional<Named> podPool(Request request, String annotation) {
-        JsonNode entry = json(request, request.pod().annotations(), annotation, "pod");
+    private static Optional<Named> podPool(Request request, String key) {
+        Annotations pod = Annotations.of(request.pod());
+        JsonNode entry = pod.json(key);
         if (entry == null) {
             return Optional.empty();
         }
         if (!entry.isObject()) {
-            throw malformed(request, annotation, "pod", "an object {ipv4, ipv6}");
+            throw pod.malformed(key, "an object {ipv4, ipv6}");
         }
         // Spiderpool lets this annotation name its interface; for any other interface it does not apply.
-        JsonNode nic = entry.path("interface");
-        if (nic.isTextual() && !nic.asText().isEmpty() && !nic.asText().equals(request.interfaceName())) {
+        String nic = entry.path("interface").asText("");
+        if (!nic.isEmpty() && !nic.equals(request.interfaceName())) {
             return Optional.empty();
         }
-        return Optional.of(named(request, entry, annotation, "pod annotation " + annotation));
+        return Optional.of(new Named(pod.names(entry.get("ipv4"), key), pod.names(entry.get("ipv6"), key),
+                "pod annotation " + key));
     }
 
     private static Optional<Named> namespacePools(Request request, String v4, String v6) {
-        Map<String, String> annotations = request.namespace().annotations();
-        if (!annotations.containsKey(v4) && !annotations.containsKey(v6)) {
+        Annotations ns = new Annotations("namespace " + request.namespace().name(), request.namespace().annotations());
+        if (!ns.values().containsKey(v4) && !ns.values().containsKey(v6)) {
             return Optional.empty();
         }
-        return Optional.of(new Named(names(request, json(request, annotations, v4, "namespace"), v4, "namespace"),
-                names(request, json(request, annotations, v6, "namespace"), v6, "namespace"),
+        return Optional.of(new Named(ns.names(ns.json(v4), v4), ns.names(ns.json(v6), v6),
                 "namespace " + request.namespace().name() + " annotations " + v4 + "/" + v6));
     }
 
-    private static Named named(Request request, JsonNode entry, String annotation, String source) {
-        return new Named(names(request, entry.get("ipv4"), annotation, "pod"),
-                names(request, entry.get("ipv6"), annotation, "pod"), source);
-    }
+    /** One object's annotations, and the object as errors name it ("pod web/p1", "namespace web"). */
+    private record Annotations(String owner, Map<String, String> values) {
+        static Annotations of(PodView pod) {
+            return new Annotations("pod " + pod.namespace() + "/" + pod.name(), pod.annotations());
+        }
 
-    private static List<String> names(Request request, JsonNode list, String annotation, String on) {
-        List<String> names = new ArrayList<>();
-        if (list == null || list.isNull()) {
+        /** The annotation's JSON, or null when it is absent. */
+        JsonNode json(String key) {
+            String text = values.get(key);
+            if (text == null) {
+                return null;
+            }
+            try {
+                return JSON.readTree(text);
+            } catch (JsonProcessingException e) {
+                throw new InvalidInputException(owner + ": annotation " + key + " is not JSON: "
+                        + e.getOriginalMessage());
+            }
+        }
+
+        List<String> names(JsonNode list, String key) {
+            List<String> names = new ArrayList<>();
+            if (list == null || list.isNull()) {
+                return names;
+            }
+            if (!list.isArray()) {
+                throw malformed(key, "lists of pool names");
+            }
+            for (JsonNode n : list) {
+                if (!n.isTextual()) {
+                    throw malformed(key, "lists of pool names");
+                }
+                names.add(n.asText());
+            }
             return names;
         }
-        if (!list.isArray()) {
-            throw malformed(request, annotation, on, "lists of pool names");
-        }
-        for (JsonNode n : list) {
-            if (!n.isTextual()) {
-                throw malformed(request, annotation, on, "lists of pool names");
-            }
-            names.add(n.asText());
-        }
-        return names;
-    }
 
-    /** The annotation's JSON, or null when it is absent. */
-    private static JsonNode json(Request request, Map<String, String> annotations, String annotation, String on) {
-        String text = annotations.get(annotation);
-        if (text == null) {
-            return null;
+        InvalidInputException malformed(String key, String expected) {
+            return new InvalidInputException(owner + ": annotation " + key + " must hold " + expected + ", got "
+                    + values.get(key));
         }
-        try {
-            return JSON.readTree(text);
-        } catch (JsonProcessingException e) {
-            throw new InvalidInputException(owner(request, on) + ": annotation " + annotation + " is not JSON: "
-                    + e.getOriginalMessage());
-        }
-    }
-
-    private static InvalidInputException malformed(Request request, String annotation, String on, String expected) {
-        return new InvalidInputException(owner(request, on) + ": annotation " + annotation + " must hold " + expected
-                + ", got " + (on.equals("pod") ? request.pod().annotations() : request.namespace().annotations())
-                .get(annotation));
-    }
-
-    private static String owner(Request request, String on) {
-        return on.equals("pod") ? "pod " + request.pod().namespace() + "/" + request.pod().name()
-                : "namespace " + request.namespace().name();
     }
 
     private static List<IpPool> byName(List<String> names, List<IpPool> pools, List<String> reasons) {
@@ -229,8 +219,8 @@ public final class PoolChoice {
         return found;
     }
 
-    private static void keep(Request request, List<IpPool> candidates, int version, List<IpPool> kept,
-                             List<String> reasons) {
+    private static List<IpPool> keep(Request request, List<IpPool> candidates, int version, List<String> reasons) {
+        List<IpPool> kept = new ArrayList<>();
         for (IpPool pool : candidates) {
             String why = filteredOut(request, pool, version);
             if (why == null) {
@@ -239,6 +229,7 @@ public final class PoolChoice {
                 reasons.add("pool " + pool.name() + ": " + why);
             }
         }
+        return List.copyOf(kept);
     }
 
     /** Why the pool may not serve this request, or null if it may. */

@@ -159,6 +159,8 @@ class IpPoolTest {
             {'ipVersion': 4}                                                     | IPPool "blue": spec.subnet is missing
             {'subnet': '10.1.0.1/16'}                                            | IPPool "blue": spec.subnet "10.1.0.1/16" has host bits set
             {'subnet': '10.1.0.0/16', 'ipVersion': 6}                            | IPPool "blue": spec.ipVersion 6 does not match the subnet 10.1.0.0/16
+            {'subnet': '10.1.0.0/16', 'ipVersion': '4'}                          | IPPool "blue": spec.ipVersion must be 4 or 6, got "4"
+            {'subnet': '10.1.0.0/16', 'ipVersion': 5}                            | IPPool "blue": spec.ipVersion must be 4 or 6, got 5
             {'subnet': '10.1.0.0/16', 'ips': ['10.1.0.1', '10.1.0.2', '10.1.0.300']} | IPPool "blue": spec.ips[2] "10.1.0.300" is not an IPv4 address
             {'subnet': '10.1.0.0/16', 'ips': ['fd00::1']}                        | IPPool "blue": spec.ips[0] "fd00::1" is not an IPv4 address
             {'subnet': '10.1.0.0/16', 'ips': ['10.2.0.1']}                       | IPPool "blue": spec.ips[0] "10.2.0.1" is not inside the subnet 10.1.0.0/16
