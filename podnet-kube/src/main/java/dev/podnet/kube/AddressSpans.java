@@ -8,6 +8,7 @@ import inet.ipaddr.IPAddressSeqRange;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
 import inet.ipaddr.ipv4.IPv4AddressStringParameters;
+import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -111,7 +112,7 @@ final class AddressSpans {
     /** The text an entry is written in: one address, or "first-last". */
     static String text(IPAddressSeqRange r) {
         String first = r.getLower().withoutPrefixLength().toCanonicalString();
-        return r.getCount().signum() > 0 && r.getLower().equals(r.getUpper()) ? first
+        return r.getCount().equals(BigInteger.ONE) ? first
                 : first + "-" + r.getUpper().withoutPrefixLength().toCanonicalString();
     }
 }
