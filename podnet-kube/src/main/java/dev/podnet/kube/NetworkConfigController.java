@@ -95,15 +95,7 @@ public final class NetworkConfigController {
 
     /** A read-then-write, again from the read while it meets a 409, at most {@link #ATTEMPTS} times in all. */
     static <T> T retriedOnConflict(Supplier<T> readThenWrite) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return readThenWrite.get();
-            } catch (KubeApiException e) {
-                if (e.status() != 409 || attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
-        }
+        return ConflictRetry.retried(ATTEMPTS, ConflictRetry.Backoff.NONE, () -> { }, readThenWrite);
     }
 
     private Outcome write(GenericKubernetesResource object, NetworkConfig config) {

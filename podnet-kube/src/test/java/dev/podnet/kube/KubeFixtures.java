@@ -5,10 +5,13 @@ import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResourceBuilder;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
+import java.io.IOException;
+import java.io.InputStream;
 import java.util.List;
 import java.util.Map;
 
-/** Objects the tests put on {@link KubeMock}: Nodes, ENIConfigs, and the events podnet posted on a Node. */
+/** Objects the tests put on {@link KubeMock}: Nodes, ENIConfigs, IPPools and the events podnet posted on a Node. */
 public final class KubeFixtures {
     private KubeFixtures() {
     }
@@ -45,6 +48,24 @@ public final class KubeFixtures {
                 .filter(e -> e.getInvolvedObject().getKind().equals(kind)
                         && e.getInvolvedObject().getName().equals(name))
                 .toList();
+    }
+
+    /** Registers podnet's IPPool CRD, so that the mock serves the pools' status subresource as a real server does. */
+    public static void ipPoolCrd(KubernetesClient client) throws IOException {
+        try (InputStream in = IpPool.class.getResourceAsStream("ippools-crd.yaml")) {
+            CustomResourceDefinition crd = client.getKubernetesSerialization().unmarshal(in,
+                    CustomResourceDefinition.class);
+            client.apiextensions().v1().customResourceDefinitions().resource(crd).createOr(op -> op.update());
+        }
+    }
+
+    /** Creates or replaces the IPPool {@code name} with this spec; returns it as the server holds it. */
+    public static GenericKubernetesResource ipPool(KubernetesClient client, String name, Map<String, Object> spec) {
+        GenericKubernetesResource r = new GenericKubernetesResourceBuilder()
+                .withApiVersion(IpPool.GROUP + "/" + IpPool.VERSION).withKind(IpPool.KIND)
+                .withNewMetadata().withName(name).endMetadata()
+                .withAdditionalProperties(Map.of("spec", spec)).build();
+        return client.genericKubernetesResources(IpPools.RESOURCE).resource(r).createOr(op -> op.update());
     }
 
     /** Creates or replaces the NetworkConfig {@code namespace/name} with this spec; returns it as the server holds it. */
