@@ -48,7 +48,8 @@ public interface CloudNetwork {
 
     /**
      * AssignPrivateIpAddresses with Ipv4Prefix.N: these /28 prefixes, each aligned inside the ENI's subnet and held by
-     * no other ENI; returns them. Prefixes the ENI already holds are returned unchanged, so a retry is harmless.
+     * no other ENI; returns them. Prefixes the ENI already holds are returned unchanged, so a retry is harmless: the
+     * emulator answers so, as EC2 does for named addresses; that EC2 does the same for prefixes is not yet checked.
      */
     List<String> assignIpv4Prefixes(String eniId, List<String> prefixes);
 
