@@ -46,11 +46,21 @@ public interface CloudNetwork {
     /** AssignPrivateIpAddresses with Ipv4PrefixCount: /28 prefixes; returns the prefixes assigned. */
     List<String> assignIpv4Prefixes(String eniId, int count);
 
+    /**
+     * AssignPrivateIpAddresses with Ipv4Prefix.N: these /28 prefixes, each aligned inside the ENI's subnet and held by
+     * no other ENI; returns them. Prefixes the ENI already holds are returned unchanged, so a retry is harmless: the
+     * emulator answers so, as EC2 does for named addresses; that EC2 does the same for prefixes is not yet checked.
+     */
+    List<String> assignIpv4Prefixes(String eniId, List<String> prefixes);
+
     /** UnassignPrivateIpAddresses with Ipv4Prefix.N. */
     void unassignIpv4Prefixes(String eniId, List<String> prefixes);
 
     /** AssignIpv6Addresses with Ipv6PrefixCount: /80 prefixes; returns the prefixes assigned. */
     List<String> assignIpv6Prefixes(String eniId, int count);
+
+    /** AssignIpv6Addresses with Ipv6Prefix.N: these /80 prefixes of the subnet's /64, on the same terms. */
+    List<String> assignIpv6Prefixes(String eniId, List<String> prefixes);
 
     /** UnassignIpv6Addresses with Ipv6Prefix.N. */
     void unassignIpv6Prefixes(String eniId, List<String> prefixes);

@@ -107,6 +107,11 @@ public final class ObservedCloudNetwork implements CloudNetwork {
     }
 
     @Override
+    public List<String> assignIpv4Prefixes(String eniId, List<String> prefixes) {
+        return observe("AssignPrivateIpAddresses", () -> delegate.assignIpv4Prefixes(eniId, prefixes));
+    }
+
+    @Override
     public void unassignIpv4Prefixes(String eniId, List<String> prefixes) {
         observe("UnassignPrivateIpAddresses", () -> delegate.unassignIpv4Prefixes(eniId, prefixes));
     }
@@ -114,6 +119,11 @@ public final class ObservedCloudNetwork implements CloudNetwork {
     @Override
     public List<String> assignIpv6Prefixes(String eniId, int count) {
         return observe("AssignIpv6Addresses", () -> delegate.assignIpv6Prefixes(eniId, count));
+    }
+
+    @Override
+    public List<String> assignIpv6Prefixes(String eniId, List<String> prefixes) {
+        return observe("AssignIpv6Addresses", () -> delegate.assignIpv6Prefixes(eniId, prefixes));
     }
 
     @Override

@@ -327,6 +327,95 @@ public abstract class CloudNetworkContract {
         assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv6Prefixes(eni, 0));
     }
 
+    @Test
+    void namedIpv4PrefixesAreAssignedAsAskedAndAgainWithoutChange() {
+        String eni = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        List<String> wanted = freePrefixesIn(POD_SUBNET_A, 2);
+        long before = subnet(POD_SUBNET_A).availableIpAddressCount();
+        assertThat(net.assignIpv4Prefixes(eni, wanted)).containsExactlyElementsOf(wanted);
+        assertThat(describe(eni).ipv4Prefixes()).containsExactlyInAnyOrderElementsOf(wanted);
+        assertThat(subnet(POD_SUBNET_A).availableIpAddressCount()).isEqualTo(before - 2 * 16);
+        // an agent that restarts asks for its prefixes again
+        assertThat(net.assignIpv4Prefixes(eni, wanted)).containsExactlyElementsOf(wanted);
+        assertThat(subnet(POD_SUBNET_A).availableIpAddressCount()).isEqualTo(before - 2 * 16);
+        net.unassignIpv4Prefixes(eni, wanted);
+        assertThat(subnet(POD_SUBNET_A).availableIpAddressCount()).isEqualTo(before);
+    }
+
+    @Test
+    void namedIpv4PrefixesMustBeAlignedSlashTwentyEightsOfTheSubnet() {
+        String eni = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        String good = freePrefixesIn(POD_SUBNET_A, 1).getFirst();
+        String base = good.substring(0, good.lastIndexOf('.'));
+        int last = Integer.parseInt(good.substring(good.lastIndexOf('.') + 1, good.indexOf('/')));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of(
+                base + "." + (last + 8) + "/28")));                                  // not aligned
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of(base + "." + last + "/29")));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of("100.64.64.0/28")));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of("100.64.0.0/28")));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of("2600:1f18:1234:5610:1::/80")));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of("not-a-prefix")));
+        // one bad prefix and nothing is assigned
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(eni, List.of(good, "100.64.0.0/28")));
+        assertThat(describe(eni).ipv4Prefixes()).isEmpty();
+    }
+
+    @Test
+    void aNamedIpv4PrefixHeldByAnotherInterfaceOrOverlappingAnAddressIsRefused() {
+        String first = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        String second = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 2);
+        List<String> prefixes = freePrefixesIn(POD_SUBNET_A, 2);
+        net.assignIpv4Prefixes(first, List.of(prefixes.get(0)));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(second, List.of(prefixes.get(0))));
+        String inside = Cidr.parse(prefixes.get(1)).subnet(32, 5).firstAddress();
+        net.assignPrivateIpAddresses(first, List.of(inside), false);
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv4Prefixes(second, List.of(prefixes.get(1))));
+        assertThat(describe(second).ipv4Prefixes()).isEmpty();
+        assertThat(describe(first).ipv4Prefixes()).containsExactly(prefixes.get(0));
+    }
+
+    @Test
+    void namedIpv4PrefixesCountAgainstTheInstanceTypesLimit() {
+        String eni = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        net.assignIpv4Prefixes(eni, 8);
+        List<String> two = freePrefixesIn(POD_SUBNET_A, 2);
+        assertCode(Ec2Error.PRIVATE_IP_ADDRESS_LIMIT_EXCEEDED, () -> net.assignIpv4Prefixes(eni, two));
+        assertThat(describe(eni).ipv4Prefixes()).hasSize(8);
+        assertThat(net.assignIpv4Prefixes(eni, two.subList(0, 1))).containsExactly(two.getFirst());
+    }
+
+    @Test
+    void namedIpv6PrefixesAreAssignedAsAskedAndMustBeFreeSlashEightiesOfTheSubnet() {
+        String first = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        String second = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 2);
+        List<String> wanted = List.of("2600:1f18:1234:5610:7::/80", "2600:1f18:1234:5610:8::/80");
+        assertThat(net.assignIpv6Prefixes(first, wanted)).containsExactlyElementsOf(wanted);
+        assertThat(describe(first).ipv6Prefixes()).containsExactlyInAnyOrderElementsOf(wanted);
+        assertThat(net.assignIpv6Prefixes(first, wanted)).containsExactlyElementsOf(wanted);
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv6Prefixes(second, wanted.subList(0, 1)));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE,
+                () -> net.assignIpv6Prefixes(second, List.of("2600:1f18:1234:5610::/80")));     // holds reserved addresses
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE,
+                () -> net.assignIpv6Prefixes(second, List.of("2600:1f18:1234:56ff:1::/80")));   // another /64
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE,
+                () -> net.assignIpv6Prefixes(second, List.of("2600:1f18:1234:5610:9::1/80")));  // not aligned
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE,
+                () -> net.assignIpv6Prefixes(second, List.of("2600:1f18:1234:5610:9::/96")));
+        assertCode(Ec2Error.INVALID_PARAMETER_VALUE, () -> net.assignIpv6Prefixes(second, List.of("100.64.1.0/28")));
+        assertThat(describe(second).ipv6Prefixes()).isEmpty();
+    }
+
+    @Test
+    void namedIpv6PrefixesCountAgainstTheInstanceTypesLimit() {
+        String eni = attachedEni(POD_SUBNET_A, INSTANCE_M5_LARGE, 1);
+        net.assignIpv6Prefixes(eni, 9);
+        List<String> two = List.of("2600:1f18:1234:5610:ffe0::/80", "2600:1f18:1234:5610:ffe1::/80");
+        assertThat(describe(eni).ipv6Prefixes()).doesNotContainAnyElementsOf(two);
+        assertCode(Ec2Error.PRIVATE_IP_ADDRESS_LIMIT_EXCEEDED, () -> net.assignIpv6Prefixes(eni, two));
+        assertThat(describe(eni).ipv6Prefixes()).hasSize(9);
+        assertThat(net.assignIpv6Prefixes(eni, two.subList(0, 1))).containsExactly(two.getFirst());
+    }
+
     // ---- filters -------------------------------------------------------------------------------------------------
 
     @Test
@@ -395,6 +484,25 @@ public abstract class CloudNetworkContract {
                 return candidate;
             }
         }
+    }
+
+    /** {@code count} aligned /28s of the subnet holding no address any ENI has, past the first (EC2 reserves in it). */
+    private List<String> freePrefixesIn(String subnetId, int count) {
+        List<Cidr> held = new ArrayList<>();
+        for (NetworkInterface e : net.describeNetworkInterfaces(EniFilter.all())) {
+            held.add(Cidr.parse(e.primaryIpv4() + "/32"));
+            e.secondaryIpv4().forEach(ip -> held.add(Cidr.parse(ip + "/32")));
+            e.ipv4Prefixes().forEach(p -> held.add(Cidr.parse(p)));
+        }
+        Cidr cidr = Cidr.parse(subnet(subnetId).cidrBlock());
+        List<String> free = new ArrayList<>();
+        for (int i = 1; free.size() < count; i++) {
+            Cidr candidate = cidr.subnet(28, i);
+            if (held.stream().noneMatch(candidate::overlaps)) {
+                free.add(candidate.toString());
+            }
+        }
+        return free;
     }
 
     protected static boolean inside(String address, String cidr) {

@@ -218,7 +218,7 @@ public final class Ec2Actions {
             case "PrivateIpAddress" -> addresses = cloud.assignPrivateIpAddresses(eniId, p.list("PrivateIpAddress"),
                     p.bool("AllowReassignment", false));
             case "Ipv4PrefixCount" -> prefixes = cloud.assignIpv4Prefixes(eniId, p.requiredInteger("Ipv4PrefixCount"));
-            default -> throw unsupportedValue("Ipv4Prefix.N (specific prefixes)", "Ipv4PrefixCount");
+            default -> prefixes = cloud.assignIpv4Prefixes(eniId, p.list("Ipv4Prefix"));
         }
         out.element("networkInterfaceId", eniId);
         out.start("assignedPrivateIpAddressesSet");
@@ -242,10 +242,11 @@ public final class Ec2Actions {
     private void assignIpv6Addresses(QueryParams p, XmlWriter out) {
         String eniId = p.required("NetworkInterfaceId");
         String choice = exactlyOne(p, "Ipv6PrefixCount", "Ipv6Prefix", "Ipv6AddressCount", "Ipv6Addresses");
-        if (!choice.equals("Ipv6PrefixCount")) {
-            throw unsupportedValue(choice + " (IPv6 addresses or specific prefixes)", "Ipv6PrefixCount");
-        }
-        List<String> prefixes = cloud.assignIpv6Prefixes(eniId, p.requiredInteger("Ipv6PrefixCount"));
+        List<String> prefixes = switch (choice) {
+            case "Ipv6PrefixCount" -> cloud.assignIpv6Prefixes(eniId, p.requiredInteger("Ipv6PrefixCount"));
+            case "Ipv6Prefix" -> cloud.assignIpv6Prefixes(eniId, p.list("Ipv6Prefix"));
+            default -> throw unsupportedValue(choice + " (IPv6 addresses)", "Ipv6PrefixCount or Ipv6Prefix.N");
+        };
         Ec2Shapes.stringSet(out, "assignedIpv6Addresses", List.of());
         Ec2Shapes.stringSet(out, "assignedIpv6PrefixSet", prefixes);
         out.element("networkInterfaceId", eniId);

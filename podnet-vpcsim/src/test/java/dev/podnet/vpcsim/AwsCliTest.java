@@ -120,6 +120,34 @@ class AwsCliTest {
         assertThat(missing.err()).contains("InvalidNetworkInterfaceID.NotFound");
     }
 
+    @Test
+    void namedPrefixesAreAssignedAndAPrefixInUseIsRefused() throws Exception {
+        JsonNode created = aws("create-network-interface", "--subnet-id", DefaultWorld.POD_SUBNET_A);
+        String eniId = created.at("/NetworkInterface/NetworkInterfaceId").asText();
+        String primary = created.at("/NetworkInterface/PrivateIpAddress").asText();
+        aws("attach-network-interface", "--network-interface-id", eniId,
+                "--instance-id", DefaultWorld.INSTANCE_M5_LARGE, "--device-index", "1");
+        // the ENI's primary address is drawn at random; the prefix must not hold it
+        String prefix = primary.startsWith("100.64.1.") ? "100.64.2.0/28" : "100.64.1.0/28";
+
+        JsonNode v4 = aws("assign-private-ip-addresses", "--network-interface-id", eniId, "--ipv4-prefixes", prefix);
+        assertThat(v4.at("/AssignedIpv4Prefixes/0/Ipv4Prefix").asText()).isEqualTo(prefix);
+        JsonNode v6 = aws("assign-ipv6-addresses", "--network-interface-id", eniId,
+                "--ipv6-prefixes", "2600:1f18:1234:5610:2a::/80");
+        assertThat(v6.at("/AssignedIpv6Prefixes/0").asText()).isEqualTo("2600:1f18:1234:5610:2a::/80");
+
+        JsonNode described = aws("describe-network-interfaces", "--network-interface-ids", eniId);
+        assertThat(described.at("/NetworkInterfaces/0/Ipv4Prefixes/0/Ipv4Prefix").asText()).isEqualTo(prefix);
+        assertThat(described.at("/NetworkInterfaces/0/Ipv6Prefixes/0/Ipv6Prefix").asText())
+                .isEqualTo("2600:1f18:1234:5610:2a::/80");
+
+        String other = aws("create-network-interface", "--subnet-id", DefaultWorld.POD_SUBNET_A)
+                .at("/NetworkInterface/NetworkInterfaceId").asText();
+        Run taken = run("assign-private-ip-addresses", "--network-interface-id", other, "--ipv4-prefixes", prefix);
+        assertThat(taken.status()).isNotZero();
+        assertThat(taken.err()).contains("InvalidParameterValue").contains(prefix);
+    }
+
     record Run(int status, String out, String err) {
     }
 

@@ -165,8 +165,18 @@ public final class AwsCloudNetwork implements CloudNetwork, AutoCloseable {
 
     @Override
     public List<String> assignIpv4Prefixes(String eniId, int count) {
-        return call(() -> ec2.assignPrivateIpAddresses(r -> r.networkInterfaceId(eniId).ipv4PrefixCount(count))
-                .assignedIpv4Prefixes().stream()
+        return assignPrefixes(AssignPrivateIpAddressesRequest.builder().networkInterfaceId(eniId)
+                .ipv4PrefixCount(count).build());
+    }
+
+    @Override
+    public List<String> assignIpv4Prefixes(String eniId, List<String> prefixes) {
+        return assignPrefixes(AssignPrivateIpAddressesRequest.builder().networkInterfaceId(eniId)
+                .ipv4Prefixes(prefixes).build());
+    }
+
+    private List<String> assignPrefixes(AssignPrivateIpAddressesRequest request) {
+        return call(() -> ec2.assignPrivateIpAddresses(request).assignedIpv4Prefixes().stream()
                 .map(Ipv4PrefixSpecification::ipv4Prefix)
                 .toList());
     }
@@ -179,6 +189,12 @@ public final class AwsCloudNetwork implements CloudNetwork, AutoCloseable {
     @Override
     public List<String> assignIpv6Prefixes(String eniId, int count) {
         return call(() -> List.copyOf(ec2.assignIpv6Addresses(r -> r.networkInterfaceId(eniId).ipv6PrefixCount(count))
+                .assignedIpv6Prefixes()));
+    }
+
+    @Override
+    public List<String> assignIpv6Prefixes(String eniId, List<String> prefixes) {
+        return call(() -> List.copyOf(ec2.assignIpv6Addresses(r -> r.networkInterfaceId(eniId).ipv6Prefixes(prefixes))
                 .assignedIpv6Prefixes()));
     }
 

@@ -1,6 +1,7 @@
 package dev.podnet.cloud.sim;
 
 import dev.podnet.cloud.Ec2Error;
+import dev.podnet.net.Cidr;
 import dev.podnet.net.InstanceType;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
@@ -108,6 +109,45 @@ final class AddressAssignments {
         return blocks.stream().map(eni.subnet::prefix).toList();
     }
 
+    /**
+     * Ipv4Prefix.N: the named /28s, each aligned inside the ENI's subnet with all 16 addresses free. A prefix the ENI
+     * already holds is answered and left alone, as EC2 does for addresses; one held by another ENI, or overlapping
+     * an address in use or reserved by EC2, is refused, and then nothing is assigned.
+     */
+    List<String> assignIpv4Prefixes(String eniId, List<String> prefixes) {
+        Eni eni = state.eni(eniId);
+        if (prefixes.isEmpty()) {
+            throw Errors.invalid("At least one IPv4 prefix must be specified.");
+        }
+        Optional<InstanceType> type = state.typeOf(eni);
+        if (type.isPresent()) {
+            requirePrefixSupport(type.get(), eniId);
+        }
+        SequencedSet<Integer> wanted = new LinkedHashSet<>();
+        List<Integer> fresh = new ArrayList<>();
+        for (String text : prefixes) {
+            Cidr prefix = prefixIn(eni, text, "Ipv4Prefix", 28);
+            int block = eni.subnet.blockOf(prefix.toString()).orElseThrow();
+            if (!wanted.add(block)) {
+                throw Errors.invalid("The prefix " + text + " is given more than once.");
+            }
+            if (eni.ipv4Prefixes.contains(block)) {
+                continue;
+            }
+            if (!eni.subnet.prefixFree(block)) {
+                throw Errors.invalid("The prefix " + text + " is in use: an interface holds it or an address in it,"
+                        + " or EC2 reserves an address in it.");
+            }
+            fresh.add(block);
+        }
+        requireIpv4Slots(eni, fresh.size());
+        for (int block : fresh) {
+            eni.subnet.takePrefix(block, eni.id);
+            eni.ipv4Prefixes.add(block);
+        }
+        return wanted.stream().map(eni.subnet::prefix).toList();
+    }
+
     void unassignIpv4Prefixes(String eniId, List<String> prefixes) {
         Eni eni = state.eni(eniId);
         if (prefixes.isEmpty()) {
@@ -144,6 +184,47 @@ final class AddressAssignments {
         List<Integer> indexes = eni.subnet.takeIpv6Prefixes(count, eni.id, state.random);
         eni.ipv6Prefixes.addAll(indexes);
         return indexes.stream().map(eni.subnet::ipv6Prefix).toList();
+    }
+
+    /** Ipv6Prefix.N: the named /80s of the subnet's /64, with the same rules as {@link #assignIpv4Prefixes(String, List)}. */
+    List<String> assignIpv6Prefixes(String eniId, List<String> prefixes) {
+        Eni eni = state.eni(eniId);
+        if (prefixes.isEmpty()) {
+            throw Errors.invalid("At least one IPv6 prefix must be specified.");
+        }
+        if (!eni.subnet.hasIpv6()) {
+            throw Errors.invalid("Subnet " + eni.subnet.id() + " has no IPv6 CIDR block, so interface " + eniId
+                    + " cannot have IPv6 prefixes.");
+        }
+        SequencedSet<Integer> wanted = new LinkedHashSet<>();
+        List<Integer> fresh = new ArrayList<>();
+        for (String text : prefixes) {
+            Cidr prefix = prefixIn(eni, text, "Ipv6Prefix", 80);
+            int index = eni.subnet.ipv6IndexOf(prefix.toString()).orElseThrow();
+            if (!wanted.add(index)) {
+                throw Errors.invalid("The IPv6 prefix " + text + " is given more than once.");
+            }
+            if (eni.ipv6Prefixes.contains(index)) {
+                continue;
+            }
+            if (!eni.subnet.ipv6PrefixFree(index)) {
+                throw Errors.invalid("The IPv6 prefix " + text + " is in use: an interface holds it,"
+                        + " or EC2 reserves an address in it.");
+            }
+            fresh.add(index);
+        }
+        Optional<InstanceType> type = state.typeOf(eni);
+        if (type.isPresent()) {
+            requirePrefixSupport(type.get(), eniId);
+            if (eni.ipv6Prefixes.size() + fresh.size() > type.get().ipv4PerEni()) {
+                throw Errors.addressLimit(eniId);
+            }
+        }
+        for (int index : fresh) {
+            eni.subnet.takeIpv6Prefix(index, eni.id);
+            eni.ipv6Prefixes.add(index);
+        }
+        return wanted.stream().map(eni.subnet::ipv6Prefix).toList();
     }
 
     void unassignIpv6Prefixes(String eniId, List<String> prefixes) {
@@ -183,6 +264,27 @@ final class AddressAssignments {
         if (count <= 0) {
             throw Errors.invalid("Invalid value '" + count + "' for " + parameter + ". It must be a positive number.");
         }
+    }
+
+    /** A prefix of exactly {@code length} bits, aligned, inside the ENI's subnet; anything else is the caller's mistake. */
+    private static Cidr prefixIn(Eni eni, String text, String parameter, int length) {
+        Cidr prefix;
+        try {
+            prefix = Cidr.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw Errors.invalid("Invalid value '" + text + "' for " + parameter + ": " + e.getMessage());
+        }
+        boolean ipv4 = length == 28;
+        if (prefix.isIpv4() != ipv4 || prefix.prefixLength() != length) {
+            throw Errors.invalid("Invalid value '" + text + "' for " + parameter + ": it must be an IPv"
+                    + (ipv4 ? "4" : "6") + " /" + length + " prefix.");
+        }
+        String block = ipv4 ? eni.subnet.cidrBlock() : eni.subnet.ipv6CidrBlock().orElseThrow();
+        if (!Cidr.parse(block).contains(prefix)) {
+            throw Errors.invalid("The prefix " + text + " does not fall within the range of subnet " + eni.subnet.id()
+                    + " (" + block + ").");
+        }
+        return prefix;
     }
 
     /** The offset of a usable address of the ENI's subnet; anything else is the caller's mistake. */

@@ -87,6 +87,10 @@ final class SubnetPool {
         return spec.availabilityZone();
     }
 
+    Optional<String> ipv6CidrBlock() {
+        return spec.ipv6CidrBlock();
+    }
+
     boolean hasIpv6() {
         return ipv6.isPresent();
     }
@@ -204,6 +208,18 @@ final class SubnetPool {
         return picked;
     }
 
+    /** Whether all 16 addresses of the /28 block are free (none reserved by EC2, held singly or by a prefix). */
+    boolean prefixFree(int block) {
+        int firstTaken = taken.nextSetBit(block * PREFIX_SIZE);
+        return firstTaken < 0 || firstTaken >= (block + 1) * PREFIX_SIZE;
+    }
+
+    /** Takes one /28 block the caller named; the caller has checked {@link #prefixFree}. */
+    void takePrefix(int block, String eniId) {
+        taken.set(block * PREFIX_SIZE, (block + 1) * PREFIX_SIZE);
+        prefixOwner.put(block, eniId);
+    }
+
     void releasePrefix(int block) {
         taken.clear(block * PREFIX_SIZE, (block + 1) * PREFIX_SIZE);
         prefixOwner.remove(block);
@@ -242,6 +258,16 @@ final class SubnetPool {
             picked.add(index);
         }
         return picked;
+    }
+
+    /** Whether the /80 at {@code index} may be delegated: not the first or last (they hold reserved addresses), not held. */
+    boolean ipv6PrefixFree(int index) {
+        return index > 0 && index < IPV6_PREFIXES - 1 && !ipv6PrefixOwner.containsKey(index);
+    }
+
+    /** Takes one /80 the caller named; the caller has checked {@link #ipv6PrefixFree}. */
+    void takeIpv6Prefix(int index, String eniId) {
+        ipv6PrefixOwner.put(index, eniId);
     }
 
     void releaseIpv6Prefix(int index) {

@@ -264,6 +264,12 @@ public final class VpcEmulator implements CloudNetwork {
     }
 
     @Override
+    public List<String> assignIpv4Prefixes(String eniId, List<String> prefixes) {
+        List<String> wanted = List.copyOf(prefixes);
+        return call(Actions.ASSIGN_PRIVATE_IP_ADDRESSES, () -> state.addresses().assignIpv4Prefixes(eniId, wanted));
+    }
+
+    @Override
     public void unassignIpv4Prefixes(String eniId, List<String> prefixes) {
         List<String> unwanted = List.copyOf(prefixes);
         call(Actions.UNASSIGN_PRIVATE_IP_ADDRESSES, () -> {
@@ -275,6 +281,12 @@ public final class VpcEmulator implements CloudNetwork {
     @Override
     public List<String> assignIpv6Prefixes(String eniId, int count) {
         return call(Actions.ASSIGN_IPV6_ADDRESSES, () -> state.addresses().assignIpv6Prefixes(eniId, count));
+    }
+
+    @Override
+    public List<String> assignIpv6Prefixes(String eniId, List<String> prefixes) {
+        List<String> wanted = List.copyOf(prefixes);
+        return call(Actions.ASSIGN_IPV6_ADDRESSES, () -> state.addresses().assignIpv6Prefixes(eniId, wanted));
     }
 
     @Override

@@ -18,7 +18,7 @@ final class UnderlayAttachment {
                 "type", "ipvlan",
                 "master", "eth1",
                 "mode", "l2",
-                "ipam", Yaml.map("type", "podnet-ipam", "agentSocket", "/run/podnet/agent.sock", "pool", "underlay"));
+                "ipam", Yaml.map("type", "podnet-ipam", "agentSocket", "/run/podnet/agent.sock", "pool", IpPools.POOL));
         Object attachment = Yaml.map(
                 "apiVersion", "k8s.cni.cncf.io/v1",
                 "kind", "NetworkAttachmentDefinition",
@@ -26,6 +26,8 @@ final class UnderlayAttachment {
                 "spec", Yaml.map("config", Yaml.json(cniConfig)));
         String header = in.origin() + "\n"
                 + "Pods join the underlay with the annotation k8s.v1.cni.cncf.io/networks: " + NAME + "\n"
+                + "podnet-ipam asks the node's podnet agent for addresses of pool \"" + IpPools.POOL + "\": the IPPools\n"
+                + "labelled podnet.dev/pool=" + IpPools.POOL + " (" + IpPools.PATH + ") whose spec.nodeName is that node.\n"
                 + "Apply with: kubectl apply -f " + PATH;
         return new Artifact(PATH, "Multus attachment for the ipvlan underlay with podnet IPAM",
                 Yaml.document(header, attachment));

@@ -126,37 +126,66 @@ class ArtifactYamlTest {
     }
 
     @Test
-    void ipPoolPrefixesAreInTheirZoneAndNeverRepeat() throws IOException {
+    void ipPoolsAreOnePerSlotAndFamilyWithPrefixesInTheirZoneThatNeverRepeat() throws IOException {
         Scenario s = ArtifactFixtures.dualStack();
         List<JsonNode> pools = documents(artifact(s, "ippools.yaml"));
-        assertThat(pools).extracting(p -> p.at("/metadata/name").asText()).containsExactly(
-                "underlay-eu-west-1a-0", "underlay-eu-west-1a-1", "underlay-eu-west-1b-0", "underlay-eu-west-1b-1",
-                "edge-eu-west-1a-0");
+        List<String> slots = List.of("underlay-eu-west-1a-0", "underlay-eu-west-1a-1", "underlay-eu-west-1b-0",
+                "underlay-eu-west-1b-1", "edge-eu-west-1a-0");
+        assertThat(pools).extracting(p -> p.at("/metadata/name").asText()).containsExactlyElementsOf(
+                slots.stream().flatMap(slot -> Stream.of(slot + "-v4", slot + "-v6")).toList());
         Set<Cidr> seen = new HashSet<>();
         for (JsonNode pool : pools) {
-            assertThat(pool.path("apiVersion").asText()).isEqualTo("podnet.dev/v1alpha1");
+            String name = pool.at("/metadata/name").asText();
+            String slot = name.substring(0, name.length() - 3);
+            String group = slot.substring(0, slot.indexOf('-'));
+            JsonNode labels = pool.at("/metadata/labels");
+            String zone = labels.path("topology.kubernetes.io/zone").asText();
+            assertThat(pool.path("apiVersion").asText()).isEqualTo("podnet.dev/v1");
             assertThat(pool.path("kind").asText()).isEqualTo("IPPool");
-            assertThat(pool.at("/spec/nodeSlot").asText()).isEqualTo(pool.at("/metadata/name").asText());
-            assertThat(pool.at("/spec").has("gateway")).isFalse();
-            String zone = pool.at("/metadata/labels/topology.kubernetes.io~1zone").asText();
+            assertThat(pool.at("/metadata").has("namespace")).as("IPPool is cluster-scoped").isFalse();
+            assertThat(labels.path("podnet.dev/pool").asText()).isEqualTo("underlay");
+            assertThat(labels.path("podnet.dev/node-slot").asText()).isEqualTo(slot);
+            assertThat(labels.path("podnet.dev/node-group").asText()).isEqualTo(group);
+            assertThat(pool.at("/spec/nodeSlot/nodeGroup").asText()).isEqualTo(group);
+            assertThat(pool.at("/spec/nodeSlot/zone").asText()).isEqualTo(zone);
+            assertThat(pool.at("/spec").has("nodeName")).as("a slot starts free").isFalse();
             int zoneIndex = s.plan().zones().stream().map(z -> z.name()).toList().indexOf(zone);
-            Cidr subnet = new PlanView(s.plan(), s.report()).podSubnet(zone);
-            Cidr zone64 = s.plan().vpc().ipv6Cidr().orElseThrow().subnet(64, zoneIndex);
-            int expected = pool.at("/metadata/name").asText().startsWith("edge") ? 2 : 5;
-            assertThat(pool.at("/spec/ipv4Prefixes").size()).isEqualTo(expected);
-            for (JsonNode p : pool.at("/spec/ipv4Prefixes")) {
-                Cidr prefix = Cidr.parse(p.asText());
-                assertThat(prefix.prefixLength()).isEqualTo(28);
-                assertThat(subnet.contains(prefix)).as("%s in %s", prefix, subnet).isTrue();
-                assertThat(prefix.firstAddress()).isNotEqualTo(subnet.firstAddress());
-                assertThat(seen.add(prefix)).as("%s repeats", prefix).isTrue();
+            JsonNode ips = pool.at("/spec/ips");
+            if (name.endsWith("-v4")) {
+                Cidr subnet = new PlanView(s.plan(), s.report()).podSubnet(zone);
+                assertThat(pool.at("/spec/ipVersion").asInt()).isEqualTo(4);
+                assertThat(pool.at("/spec/subnet").asText()).isEqualTo(subnet.toString());
+                assertThat(pool.at("/spec/gateway").asText()).isEqualTo(subnet.subnet(32, 1).firstAddress());
+                assertThat(ips.size()).isEqualTo(group.equals("edge") ? 2 : 5);
+                for (JsonNode p : ips) {
+                    Cidr prefix = Cidr.parse(p.asText());
+                    assertThat(prefix.prefixLength()).isEqualTo(28);
+                    assertThat(subnet.contains(prefix)).as("%s in %s", prefix, subnet).isTrue();
+                    assertThat(prefix.firstAddress()).isNotEqualTo(subnet.firstAddress());
+                    assertThat(seen.add(prefix)).as("%s repeats", prefix).isTrue();
+                }
+            } else {
+                Cidr zone64 = s.plan().vpc().ipv6Cidr().orElseThrow().subnet(64, zoneIndex);
+                assertThat(pool.at("/spec/ipVersion").asInt()).isEqualTo(6);
+                assertThat(pool.at("/spec/subnet").asText()).isEqualTo(zone64.toString());
+                assertThat(pool.at("/spec").has("gateway")).isFalse();
+                assertThat(ips.size()).isEqualTo(1);
+                Cidr v6 = Cidr.parse(ips.get(0).asText());
+                assertThat(v6.prefixLength()).isEqualTo(80);
+                assertThat(zone64.contains(v6)).as("%s in %s", v6, zone64).isTrue();
+                assertThat(v6.firstAddress()).isNotEqualTo(zone64.firstAddress());
+                assertThat(seen.add(v6)).as("%s repeats", v6).isTrue();
             }
-            Cidr v6 = Cidr.parse(pool.at("/spec/ipv6Prefix").asText());
-            assertThat(v6.prefixLength()).isEqualTo(80);
-            assertThat(zone64.contains(v6)).as("%s in %s", v6, zone64).isTrue();
-            assertThat(v6.firstAddress()).isNotEqualTo(zone64.firstAddress());
-            assertThat(seen.add(v6)).as("%s repeats", v6).isTrue();
         }
+    }
+
+    @Test
+    void aLongSlotNameIsCutToAValidDnsNameThatStaysDistinct() {
+        String group = "A".repeat(50);
+        String first = IpPools.slotId(group + "-eu-west-1a-0");
+        String second = IpPools.slotId(group + "-eu-west-1a-1");
+        assertThat(first).hasSizeLessThanOrEqualTo(60).matches("[a-z0-9]([-a-z0-9]*[a-z0-9])?").isNotEqualTo(second);
+        assertThat(IpPools.slotId("underlay-eu-west-1a-0")).isEqualTo("underlay-eu-west-1a-0");
     }
 
     @Test
