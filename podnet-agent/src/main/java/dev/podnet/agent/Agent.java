@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import dev.podnet.cloud.ObservedCloudNetwork;
 import dev.podnet.ipam.Pool;
 import dev.podnet.blocks.ClusterMember;
@@ -67,11 +68,15 @@ public final class Agent implements AutoCloseable {
                 servers.add(member);
                 fed.put(member.pool().pool(), FedPool.of(member.pool()));
             }
-            service = new AgentService(ipam, pools.stream().map(Pool::name).toList(), metrics, fed, config.routeTables(),
-                    config.node());
+            List<String> names = pools.stream().map(Pool::name).toList();
+            ApiPools apiPools = config.kube().map(k -> new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names)))
+                    .orElse(null);
+            service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools);
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
+            config.kube().ifPresent(kube -> servers.add(background("podnet-ip-pools", kube.ipPoolInterval(),
+                    apiPools::refresh)));
             config.kube().ifPresent(kube -> kube.networkConfigInterval().ifPresent(every -> servers.add(
                     background("podnet-network-configs", every,
                             new NetworkConfigController(kube.client(), kube.node(), clock)::run))));

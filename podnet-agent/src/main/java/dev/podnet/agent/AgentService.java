@@ -7,7 +7,10 @@ import dev.podnet.api.CniException;
 import dev.podnet.api.CniVersion;
 import dev.podnet.cni.IpamBridge;
 import dev.podnet.cni.PluginInAgent;
+import dev.podnet.ipam.AddressUse;
 import dev.podnet.ipam.Allocation;
+import dev.podnet.ipam.AllocationRequest;
+import inet.ipaddr.IPAddress;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
@@ -36,15 +39,20 @@ public final class AgentService {
     private final Map<String, Integer> routeTables;
     /** Where the plugin run for exec puts each pod's node side. */
     private final NetNamespace node;
+    /** The API server's IPPools, when the agent has an API server; null without. */
+    private final ApiPools apiPools;
 
     /**
      * @param pools       the configured pool names; the first serves requests that name none
      * @param routeTables the route table of each pool on a secondary ENI, by name
      * @param node        where the plugin run for exec puts each pod's node side
+     * @param apiPools    the API server's IPPools, or null without an API server: then a network must name one of
+     *                    {@code pools}
      */
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
-                 Map<String, Integer> routeTables, NetNamespace node) {
+                 Map<String, Integer> routeTables, NetNamespace node, ApiPools apiPools) {
         this.node = node;
+        this.apiPools = apiPools;
         this.ipam = ipam;
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
@@ -91,9 +99,12 @@ public final class AgentService {
             return PluginInAgent.run(request.exec(), this::answer, node);
         }
         String pool = request.pool() != null ? request.pool() : pools.getFirst();
-        if (!pools.contains(pool)) {
+        // With an API server a network may name IPPools instead (ApiPools), which only an ADD can tell.
+        if (!pools.contains(pool) && (apiPools == null || request.op() == AgentRequest.Op.ADD
+                && IpamBridge.pod(request.args()).isEmpty())) {
             return AgentReply.Failure.of(new CniException(CniException.INVALID_NETWORK_CONFIG, "unknown pool",
-                    "ipam.pool \"" + pool + "\" is not served by this agent; its pools are " + pools));
+                    "ipam.pool \"" + pool + "\" is not served by this agent; its pools are " + pools
+                            + (apiPools == null ? "" : " and the IPPools named for a pod (CNI_ARGS K8S_POD_*)")));
         }
         try {
             return switch (request.op()) {
@@ -145,10 +156,43 @@ public final class AgentService {
 
     private AgentReply add(AgentRequest request, String pool) {
         var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips(), request.args());
+        if (apiPools != null && r.pod().isPresent()) {
+            ApiPools.Chosen chosen = apiPools.choose(r.pod().get(), request.ifName(), pool);
+            // Addresses the runtime asks for (CNI "ips") come before the pod's annotations.
+            r = new AllocationRequest(r.key(), pool, r.requested().isEmpty() ? chosen.requested() : r.requested(),
+                    r.pod(), chosen.sources());
+        }
+        try {
+            return held(allocate(r));
+        } catch (IpamException e) {
+            throw e.reason() == IpamException.Reason.CONFLICT && !r.requested().isEmpty() ? withOwner(e, r) : e;
+        }
+    }
+
+    private Allocation allocate(AllocationRequest r) {
+        String pool = r.pool();
+        if (!r.sources().isEmpty()) {
+            Allocation a = ipam.allocate(r);
+            metrics.allocated(pool, a.addresses().size());
+            return a;
+        }
         FedPool f = fed.get(pool);
         Allocation a = f != null ? f.allocate(r.key(), r.requested(), r.pod()) : ipam.allocate(r);
         metrics.allocated(pool, a.addresses().size());
-        return held(a);
+        return a;
+    }
+
+    /** "Held by c1/eth0" says little to a person who asked for an address: name the pod that holds it. */
+    private IpamException withOwner(IpamException e, AllocationRequest r) {
+        for (IPAddress address : r.requested()) {
+            if (ipam.use(address) instanceof AddressUse.Held held) {
+                String owner = ipam.find(held.key()).flatMap(Allocation::pod).map(p -> "pod " + p + " (")
+                        .orElse("(") + "container " + held.key() + ")";
+                return new IpamException(e.reason(), "requested address " + address.toCanonicalString()
+                        + " is held by " + owner, e);
+            }
+        }
+        return e;
     }
 
     /**

@@ -182,7 +182,7 @@ class AgentKubeTest {
         try (Ipam ipam = Ipam.open(dir, List.of(Pool.of("vpc", IpRange.of("10.8.0.0/24"))), InstantSource.system(),
                 IpamOptions.defaults())) {
             AgentService service = new AgentService(ipam, List.of("vpc"), metrics, Map.of("vpc", needsApi), Map.of(),
-                    NetNamespace.current());
+                    NetNamespace.current(), null);
             AgentReply reply = service.answer(AgentRequest.add("c1", "eth0", "/n", null, List.of(), Map.of()));
             assertThat(reply).isEqualTo(new AgentReply.Failure(CniException.TRY_AGAIN_LATER,
                     "Kubernetes API server unavailable",

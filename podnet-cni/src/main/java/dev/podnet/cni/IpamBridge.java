@@ -58,7 +58,7 @@ public final class IpamBridge {
      * {@code K8S_POD_UID}); empty unless all three are there (a runtime outside Kubernetes passes none). A value that
      * cannot be a Kubernetes name is the runtime's error, code 4, before anything is allocated.
      */
-    static Optional<PodRef> pod(Map<String, String> args) {
+    public static Optional<PodRef> pod(Map<String, String> args) {
         String namespace = args.get(K8S_POD_NAMESPACE);
         String name = args.get(K8S_POD_NAME);
         String uid = args.get(K8S_POD_UID);

@@ -62,11 +62,7 @@ public final class PoolChoice {
 
     public static Choice choose(Request request, List<IpPool> pools) {
         List<String> reasons = new ArrayList<>();
-        Named named = podPools(request, POOLS).or(() -> podPools(request, SPIDER_POOLS))
-                .or(() -> podPool(request, POOL)).or(() -> podPool(request, SPIDER_POOL))
-                .or(() -> namespacePools(request, NS_IPV4, NS_IPV6))
-                .or(() -> namespacePools(request, SPIDER_NS_IPV4, SPIDER_NS_IPV6))
-                .orElseGet(() -> configured(request, pools, reasons));
+        Named named = annotated(request).orElseGet(() -> configured(request, pools, reasons));
         List<IpPool> v4 = keep(request, byName(named.ipv4(), pools, reasons), 4, reasons);
         List<IpPool> v6 = keep(request, byName(named.ipv6(), pools, reasons), 6, reasons);
         requireEach(request, named, 4, named.ipv4(), v4, reasons);
@@ -76,6 +72,21 @@ public final class PoolChoice {
                     + (reasons.isEmpty() ? ": it names none" : ": " + String.join("; ", reasons)));
         }
         return new Choice(v4, v6, named.source());
+    }
+
+    /**
+     * Whether the pod's or its namespace's annotations name pools for this interface: when they do not, an agent
+     * whose own pool the network names serves the pod from it.
+     */
+    public static boolean named(Request request) {
+        return annotated(request).isPresent();
+    }
+
+    private static Optional<Named> annotated(Request request) {
+        return podPools(request, POOLS).or(() -> podPools(request, SPIDER_POOLS))
+                .or(() -> podPool(request, POOL)).or(() -> podPool(request, SPIDER_POOL))
+                .or(() -> namespacePools(request, NS_IPV4, NS_IPV6))
+                .or(() -> namespacePools(request, SPIDER_NS_IPV4, SPIDER_NS_IPV6));
     }
 
     /** Without annotations: the CNI configuration's pools, else the default pools; each family's in list order. */

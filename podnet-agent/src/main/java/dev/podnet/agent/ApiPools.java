@@ -1,0 +1,224 @@
+package dev.podnet.agent;
+
+import dev.podnet.api.CniException;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.IpamException;
+import dev.podnet.ipam.PodRef;
+import dev.podnet.ipam.PoolStatus;
+import dev.podnet.kube.IpPool;
+import dev.podnet.kube.IpPoolStatus;
+import dev.podnet.kube.IpPools;
+import dev.podnet.kube.KubeApiException;
+import dev.podnet.kube.PoolChoice;
+import dev.podnet.net.InvalidInputException;
+import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Namespace;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The cluster's IPPools as this node serves them. A pool whose {@code spec.nodeName} names this node alone is the
+ * node's own: the engine hands out its addresses with no API call, and this class writes its status counts. Which
+ * pools an ADD takes from is {@link PoolChoice}'s answer for the pod, read from the API server at that ADD, as
+ * Spiderpool reads it: annotations change between a pod's incarnations, and a stale cache would hand a StatefulSet
+ * pod the wrong pool. Without an answer from the API server such an ADD fails with code 11 and changes nothing.
+ */
+final class ApiPools {
+    /** A pod asks for an address of its own: {@code podnet.dev/ip} (either family), {@code podnet.dev/ip-ipv6}. */
+    static final String IP = "podnet.dev/ip";
+    static final String IP6 = "podnet.dev/ip-ipv6";
+    private static final System.Logger LOG = System.getLogger(ApiPools.class.getName());
+
+    /**
+     * What an ADD allocates: {@code sources} are engine pools (empty: the network's own agent pool), and
+     * {@code requested} the addresses the pod's annotations ask for (empty: any).
+     */
+    record Chosen(List<String> sources, List<IPAddress> requested, String source) {
+    }
+
+    private final KubernetesClient client;
+    private final String node;
+    private final Ipam ipam;
+    /** The pools given on the command line (--pool, --cloud, --cluster-pool): a network may still name one. */
+    private final Set<String> agentPools;
+    private final IpPoolStatus status;
+    private volatile List<IpPool> pools = List.of();
+    private volatile Map<String, String> nodeLabels = Map.of();
+    /** What was last written into each own pool's status, so that an idle node writes nothing. */
+    private final Map<String, List<Long>> written = new ConcurrentHashMap<>();
+    private final Set<String> reported = ConcurrentHashMap.newKeySet();
+
+    ApiPools(KubernetesClient client, String node, Ipam ipam, Set<String> agentPools) {
+        this.client = client;
+        this.node = node;
+        this.ipam = ipam;
+        this.agentPools = Set.copyOf(agentPools);
+        this.status = new IpPoolStatus(client);
+    }
+
+    /** Reads the pools and the node's labels again, gives the engine the node's own pools, writes their counts. */
+    void refresh() {
+        IpPools.Listing listing = IpPools.list(client);
+        listing.invalid().forEach(this::reportOnce);
+        Node n = KubeApiException.call(client, () -> client.nodes().withName(node).get());
+        nodeLabels = n == null ? Map.of() : orEmpty(n.getMetadata().getLabels());
+        for (IpPool p : listing.pools()) {
+            if (own(p)) {
+                define(p);
+            }
+        }
+        pools = listing.pools();
+        writeCounts();
+    }
+
+    /** A pool the engine serves on this node: its nodeName names this node and no other. */
+    private boolean own(IpPool p) {
+        return p.nodeName().equals(List.of(node)) && !p.disable();
+    }
+
+    private boolean define(IpPool p) {
+        try {
+            ipam.define(p.enginePool());
+            return true;
+        } catch (InvalidInputException | IpamException e) {
+            reportOnce("IPPool \"" + p.name() + "\" is not served on node " + node + ": " + e.getMessage());
+            return false;
+        }
+    }
+
+    private void writeCounts() {
+        Map<String, IpPool> mine = new java.util.HashMap<>();
+        pools.stream().filter(this::own).forEach(p -> mine.put(p.name(), p));
+        for (PoolStatus s : ipam.poolStatus()) {
+            IpPool p = mine.get(s.pool());
+            if (p == null) {
+                continue;
+            }
+            long used = s.ipv4().used() + s.ipv6().used();
+            List<Long> counts = List.of(used, p.totalIps());
+            boolean current = p.allocatedIPCount().orElse(-1) == used && p.totalIPCount().orElse(-1) == p.totalIps();
+            if (!current && !counts.equals(written.get(p.name()))) {
+                status.set(p.name(), used, p.totalIps());
+                written.put(p.name(), counts);
+            }
+        }
+    }
+
+    /**
+     * The pools and addresses for one ADD of {@code ref}'s interface {@code ifName} on the network whose CNI
+     * configuration names {@code network}.
+     */
+    Chosen choose(PodRef ref, String ifName, String network) {
+        boolean agentPool = agentPools.contains(network);
+        Pod pod;
+        try {
+            pod = KubeApiException.call(client, () -> client.pods().inNamespace(ref.namespace())
+                    .withName(ref.name()).get());
+        } catch (KubeApiException e) {
+            if (agentPool) {
+                // The node's own pools keep serving while the API server is away; the pod's wishes wait for it.
+                reportOnce("pods on " + network + " get its addresses without their annotations being read: "
+                        + e.getMessage());
+                return new Chosen(List.of(), List.of(), "the agent's pool " + network);
+            }
+            throw e;
+        }
+        if (pod == null) {
+            if (agentPool) {
+                return new Chosen(List.of(), List.of(), "the agent's pool " + network);
+            }
+            throw new CniException(CniException.TRY_AGAIN_LATER, "pod not found", "pod " + ref
+                    + " is not in the API server, so its IP pools cannot be read");
+        }
+        List<IPAddress> requested = requested(pod);
+        PoolChoice.PodView podView = new PoolChoice.PodView(ref.namespace(), ref.name(), labels(pod),
+                orEmpty(pod.getMetadata().getAnnotations()));
+        PoolChoice.Request request = new PoolChoice.Request(podView, namespace(ref.namespace()),
+                new PoolChoice.NodeView(node, nodeLabels), ifName, agentPool ? List.of() : List.of(network),
+                Optional.empty());
+        if (agentPool && !PoolChoice.named(request)) {
+            // Neither the pod nor its namespace names IP pools: the network's own pool serves it.
+            return new Chosen(List.of(), requested, "the agent's pool " + network);
+        }
+        PoolChoice.Choice choice;
+        try {
+            choice = PoolChoice.choose(request, pools);
+        } catch (InvalidInputException e) {
+            // A pool created a moment ago: read the pools again once before refusing.
+            refresh();
+            try {
+                choice = PoolChoice.choose(request, pools);
+            } catch (InvalidInputException again) {
+                throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool", again.getMessage());
+            }
+        }
+        List<String> sources = new ArrayList<>();
+        List<String> elsewhere = new ArrayList<>();
+        for (List<IpPool> family : List.of(choice.ipv4(), choice.ipv6())) {
+            List<IpPool> here = family.stream().filter(p -> own(p) && define(p)).toList();
+            family.stream().filter(p -> !here.contains(p)).forEach(p -> elsewhere.add(p.name()));
+            if (!family.isEmpty() && here.isEmpty()) {
+                throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool on this node", "pod " + ref
+                        + ": " + choice.source() + " gives IPPools " + names(family) + ", none of them served on node "
+                        + node + ": a pool is served by the node its spec.nodeName names alone (cluster-wide "
+                        + "IPPools are not served yet; use --cluster-pool for a pool that spans nodes)");
+            }
+            here.forEach(p -> sources.add(p.name()));
+        }
+        return new Chosen(sources, requested, choice.source());
+    }
+
+    private PoolChoice.NamespaceView namespace(String name) {
+        Namespace ns = KubeApiException.call(client, () -> client.namespaces().withName(name).get());
+        return ns == null ? new PoolChoice.NamespaceView(name, Map.of(), Map.of())
+                : new PoolChoice.NamespaceView(name, labels(ns), orEmpty(ns.getMetadata().getAnnotations()));
+    }
+
+    /** The addresses a pod's {@link #IP} and {@link #IP6} annotations ask for. */
+    static List<IPAddress> requested(Pod pod) {
+        Map<String, String> annotations = orEmpty(pod.getMetadata().getAnnotations());
+        List<IPAddress> requested = new ArrayList<>();
+        for (String key : List.of(IP, IP6)) {
+            String value = annotations.get(key);
+            if (value == null) {
+                continue;
+            }
+            IPAddress a = new IPAddressString(value.strip()).getAddress();
+            if (a == null || a.isPrefixed() || a.isIPv4() && key.equals(IP6)) {
+                throw new CniException(CniException.INVALID_NETWORK_CONFIG, "invalid annotation", "pod "
+                        + pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName() + ": annotation " + key
+                        + " \"" + value + "\" is not one " + (key.equals(IP) ? "" : "IPv6 ") + "address");
+            }
+            requested.add(a);
+        }
+        return requested;
+    }
+
+    private void reportOnce(String message) {
+        if (reported.add(message)) {
+            LOG.log(System.Logger.Level.WARNING, message);
+        }
+    }
+
+    private static List<String> names(List<IpPool> pools) {
+        return pools.stream().map(IpPool::name).toList();
+    }
+
+    private static Map<String, String> labels(HasMetadata o) {
+        return orEmpty(o.getMetadata().getLabels());
+    }
+
+    private static Map<String, String> orEmpty(Map<String, String> map) {
+        return Objects.requireNonNullElse(map, Map.of());
+    }
+}
