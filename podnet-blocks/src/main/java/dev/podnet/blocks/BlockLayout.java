@@ -22,9 +22,8 @@ final class BlockLayout {
     private final String prefix;
     private final long base;
     private final int size;
-    private final IpRange range;
-    private final long rangeStart;
-    private final long rangeEnd;
+    /** Each range's first and last address, as IPv4 longs. */
+    private final long[][] ranges;
     private final BitSet reservedOffsets = new BitSet();
     private final long reservedLow;
 
@@ -33,13 +32,23 @@ final class BlockLayout {
         this.prefix = "/podnet/pools/" + config.pool() + "/blocks/";
         this.base = config.cidr().network().getLower().toIPv4().longValue();
         this.size = config.blockSize();
-        this.range = config.range();
-        this.rangeStart = range.rangeStart().toIPv4().longValue();
-        this.rangeEnd = range.rangeEnd().toIPv4().longValue();
+        this.ranges = config.ranges().stream().map(r -> new long[] {r.rangeStart().toIPv4().longValue(),
+                r.rangeEnd().toIPv4().longValue()}).toArray(long[][]::new);
         // The engine never hands these out (network, broadcast, gateway, excluded): nobody reserves them either.
         this.reservedLow = base;
-        mark(range.gateway());
-        range.excluded().forEach(this::mark);
+        for (IpRange r : config.ranges()) {
+            mark(r.gateway());
+            r.excluded().forEach(this::mark);
+        }
+    }
+
+    private boolean inRanges(long a) {
+        for (long[] r : ranges) {
+            if (a >= r[0] && a <= r[1]) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void mark(IPAddress a) {
@@ -128,7 +137,7 @@ final class BlockLayout {
         long first = base + (long) index * size;
         for (int i = 0; i < size; i++) {
             long a = first + i;
-            if (a < rangeStart || a > rangeEnd || reservedOffsets.get((int) (a - reservedLow))) {
+            if (!inRanges(a) || reservedOffsets.get((int) (a - reservedLow))) {
                 bits.set(i);
             }
         }

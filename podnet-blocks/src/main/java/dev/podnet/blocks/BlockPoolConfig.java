@@ -5,6 +5,7 @@ import dev.podnet.ipam.Pool;
 import dev.podnet.net.Cidr;
 import dev.podnet.net.InvalidInputException;
 import java.time.Duration;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -21,11 +22,13 @@ import java.util.Objects;
  * @param maxAttempts  compare-and-swap attempts before a change is given up as contended (default 16)
  * @param backoff      base of the jittered exponential backoff between attempts (default 2 ms)
  * @param nodeTtl      lease TTL of the node's liveness record (default 30 s)
+ * @param ranges       the addresses the pool hands out, inside {@code cidr} (default: all of it, host-local's reserved
+ *                     addresses apart); an IPPool's {@code ips} less its {@code excludeIPs}
  * @param reclaimGrace how long a node must have been seen without a record before its blocks are reclaimed (default
  *                     1 min): an agent restart longer than the TTL must not hand its running pods' addresses to others
  */
 public record BlockPoolConfig(String pool, Cidr cidr, int blockLength, int chunk, int warmMargin, int maxAttempts,
-                              Duration backoff, Duration nodeTtl, Duration reclaimGrace) {
+                              Duration backoff, Duration nodeTtl, Duration reclaimGrace, List<IpRange> ranges) {
 
     public static final int DEFAULT_BLOCK_LENGTH = 26;
     public static final int MIN_BLOCK_LENGTH = 20;
@@ -34,7 +37,13 @@ public record BlockPoolConfig(String pool, Cidr cidr, int blockLength, int chunk
     public BlockPoolConfig {
         Objects.requireNonNull(pool, "pool");
         Objects.requireNonNull(cidr, "cidr");
-        Pool.of(pool, IpRange.builder(cidr).build()); // validates the name as the engine will
+        ranges = ranges.isEmpty() ? List.of(IpRange.builder(cidr).build()) : List.copyOf(ranges);
+        for (IpRange r : ranges) {
+            if (!cidr.contains(r.subnet())) {
+                throw new InvalidInputException("cluster pool " + pool + ": range " + r + " is outside " + cidr);
+            }
+        }
+        Pool.of(pool, ranges.toArray(IpRange[]::new)); // validates the name and the ranges as the engine will
         if (!cidr.isIpv4()) {
             throw new InvalidInputException("cluster pool " + pool + ": " + cidr + " is not IPv4; blocks are IPv4 only");
         }
@@ -80,13 +89,9 @@ public record BlockPoolConfig(String pool, Cidr cidr, int blockLength, int chunk
         return 1 << (blockLength - cidr.prefixLength());
     }
 
-    /** What the node's IPAM engine must be opened with: the whole CIDR, host-local's reserved addresses apart. */
-    public IpRange range() {
-        return IpRange.builder(cidr).build();
-    }
-
+    /** What the node's IPAM engine must serve for this pool: its ranges. */
     public Pool enginePool() {
-        return Pool.of(pool, range());
+        return Pool.of(pool, ranges.toArray(IpRange[]::new));
     }
 
     public static Builder builder(String pool, String cidr) {
@@ -113,6 +118,7 @@ public record BlockPoolConfig(String pool, Cidr cidr, int blockLength, int chunk
         private Duration backoff = Duration.ofMillis(2);
         private Duration nodeTtl = Duration.ofSeconds(30);
         private Duration reclaimGrace = Duration.ofMinutes(1);
+        private List<IpRange> ranges = List.of();
 
         private Builder(String pool, Cidr cidr) {
             this.pool = pool;
@@ -172,10 +178,16 @@ public record BlockPoolConfig(String pool, Cidr cidr, int blockLength, int chunk
             return this;
         }
 
+        /** Hand out only these addresses of the CIDR (checked by {@link #build()}). */
+        public Builder ranges(List<IpRange> value) {
+            ranges = List.copyOf(value);
+            return this;
+        }
+
         public BlockPoolConfig build() {
             int c = chunk != null ? chunk : Math.min(8, 1 << (32 - blockLength));
             return new BlockPoolConfig(pool, cidr, blockLength, c, warmMargin != null ? warmMargin : c, maxAttempts,
-                    backoff, nodeTtl, reclaimGrace);
+                    backoff, nodeTtl, reclaimGrace, ranges);
         }
     }
 }

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.podnet.ipam.Allocation;
+import dev.podnet.ipam.IpRange;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.store.EmbeddedStore;
 import dev.podnet.store.KeyValue;
@@ -107,6 +108,22 @@ class BlockPoolTest {
         assertThat(blockOf("node-a").held("node-a").cardinality()).as("the next chunk, same block")
                 .isBetween(reserved + 8, reserved + 15);
         assertThat(blocks()).hasSize(1);
+    }
+
+    @Test
+    void onlyThePoolsRangesAreHandedOutAsAnIpPoolsIpsLessItsExcludeIps() {
+        config = config("10.244.0.0/24").ranges(List.of(
+                IpRange.builder("10.244.0.0/24").rangeStart("10.244.0.10").rangeEnd("10.244.0.12").build(),
+                IpRange.builder("10.244.0.0/24").rangeStart("10.244.0.200").rangeEnd("10.244.0.201").build()))
+                .build();
+        TestNode a = node("node-a");
+        List<String> got = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            got.add(a.addAddress().toCanonicalString());
+        }
+        assertThat(got).containsExactlyInAnyOrder("10.244.0.10", "10.244.0.11", "10.244.0.12", "10.244.0.200",
+                "10.244.0.201");
+        assertThatThrownBy(a::add).isInstanceOf(IpamException.class).hasMessageContaining("no free address");
     }
 
     @Test
