@@ -24,6 +24,8 @@ import dev.podnet.linux.Exec;
 import dev.podnet.linux.ProcessExec;
 import dev.podnet.net.ControlLoop;
 import dev.podnet.kube.NetworkConfigController;
+import dev.podnet.store.kube.KubeStore;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
 
 /**
@@ -69,14 +71,24 @@ public final class Agent implements AutoCloseable {
                 fed.put(member.pool().pool(), FedPool.of(member.pool()));
             }
             List<String> names = pools.stream().map(Pool::name).toList();
-            ApiPools apiPools = config.kube().map(k -> new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names)))
-                    .orElse(null);
+            ApiPools apiPools = null;
+            if (config.kube().isPresent()) {
+                KubeApi k = config.kube().get();
+                // A store of its own name: --cluster-pool's store on the same API server registers the node apart.
+                // The store closes its client, so it gets one of its own.
+                SharedPools shared = new SharedPools(c -> KubeStore.builder(new KubernetesClientBuilder()
+                        .withConfig(k.client().getConfiguration()).build(), c).name("ippools").holder(k.node()).open(),
+                        k.node(), ipam, clock);
+                servers.add(shared);
+                apiPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared);
+            }
             service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools);
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
-            config.kube().ifPresent(kube -> servers.add(background("podnet-ip-pools", kube.ipPoolInterval(),
-                    apiPools::refresh)));
+            if (apiPools != null) {
+                servers.add(background("podnet-ip-pools", config.kube().get().ipPoolInterval(), apiPools::refresh));
+            }
             config.kube().ifPresent(kube -> kube.networkConfigInterval().ifPresent(every -> servers.add(
                     background("podnet-network-configs", every,
                             new NetworkConfigController(kube.client(), kube.node(), clock)::run))));

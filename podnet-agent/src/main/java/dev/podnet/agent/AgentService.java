@@ -120,8 +120,8 @@ public final class AgentService {
                 case GC -> {
                     Set<AttachmentKey> valid = new HashSet<>();
                     request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
-                    if (fed.containsKey(pool)) {
-                        fed.get(pool).gc(valid);
+                    if (fedPool(pool).isPresent()) {
+                        fedPool(pool).get().gc(valid);
                     } else {
                         ipam.gc(pool, valid);
                     }
@@ -150,19 +150,33 @@ public final class AgentService {
 
     /** DEL, and GC from the API server: they name no pool, but a fed pool must see its address come back. */
     Optional<Allocation> release(AttachmentKey key) {
-        FedPool owner = ipam.find(key).map(a -> fed.get(a.pool())).orElse(null);
+        FedPool owner = ipam.find(key).flatMap(a -> fedPool(a.pool())).orElse(null);
         return owner != null ? owner.release(key) : ipam.release(key);
+    }
+
+    /** The pool that feeds {@code pool}'s addresses, when not the engine: EC2, the cluster's or a shared IPPool's blocks. */
+    private Optional<FedPool> fedPool(String pool) {
+        FedPool f = fed.get(pool);
+        return f != null || apiPools == null ? Optional.ofNullable(f) : apiPools.shared(pool).map(FedPool::of);
     }
 
     private AgentReply add(AgentRequest request, String pool) {
         var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips(), request.args());
+        Optional<FedPool> shared = Optional.empty();
         if (apiPools != null && r.pod().isPresent()) {
             ApiPools.Chosen chosen = apiPools.choose(r.pod().get(), request.ifName(), pool);
             // Addresses the runtime asks for (CNI "ips") come before the pod's annotations.
             r = new AllocationRequest(r.key(), pool, r.requested().isEmpty() ? chosen.requested() : r.requested(),
                     r.pod(), chosen.sources());
+            shared = chosen.shared().map(FedPool::of);
         }
         try {
+            if (shared.isPresent()) {
+                // Recorded under the shared pool's name, as its blocks know their pods by it.
+                Allocation a = shared.get().allocate(r.key(), r.requested(), r.pod());
+                metrics.allocated(a.pool(), a.addresses().size());
+                return held(a);
+            }
             return held(allocate(r));
         } catch (IpamException e) {
             throw e.reason() == IpamException.Reason.CONFLICT && !r.requested().isEmpty() ? withOwner(e, r) : e;
@@ -200,7 +214,7 @@ public final class AgentService {
      * the ENI holding the address (scoped to the VPC's blocks when the node SNATs), a fixed pool's its {@code table=N}.
      */
     private AgentReply.Success held(Allocation a) {
-        FedPool f = fed.get(a.pool());
+        FedPool f = fedPool(a.pool()).orElse(null);
         Integer table = f != null ? f.routeTable(a).orElse(null) : routeTables.get(a.pool());
         List<String> scope = f != null && table != null ? f.routeScope() : List.of();
         return new AgentReply.Success(IpamBridge.result(a, CniVersion.CURRENT, List.of()), table, scope);
@@ -223,7 +237,7 @@ public final class AgentService {
     }
 
     private AgentReply.PoolStatus counts(PoolStatus p) {
-        FedPool f = fed.get(p.pool());
+        FedPool f = fedPool(p.pool()).orElse(null);
         return f != null ? f.counts(p.pool()) : engineCounts(p);
     }
 

@@ -1,6 +1,7 @@
 package dev.podnet.agent;
 
 import dev.podnet.api.CniException;
+import dev.podnet.blocks.BlockPool;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PodRef;
@@ -40,10 +41,14 @@ final class ApiPools {
     private static final System.Logger LOG = System.getLogger(ApiPools.class.getName());
 
     /**
-     * What an ADD allocates: {@code sources} are engine pools (empty: the network's own agent pool), and
-     * {@code requested} the addresses the pod's annotations ask for (empty: any).
+     * What an ADD allocates: {@code sources} are the node's own pools (empty: the network's own agent pool, or
+     * {@code shared}), {@code shared} a pool the node shares with others, and {@code requested} the addresses the
+     * pod's annotations ask for (empty: any).
      */
-    record Chosen(List<String> sources, List<IPAddress> requested, String source) {
+    record Chosen(List<String> sources, Optional<BlockPool> shared, List<IPAddress> requested, String source) {
+        static Chosen agentPool(String network, List<IPAddress> requested) {
+            return new Chosen(List.of(), Optional.empty(), requested, "the agent's pool " + network);
+        }
     }
 
     private final KubernetesClient client;
@@ -52,14 +57,16 @@ final class ApiPools {
     /** The pools given on the command line (--pool, --cloud, --cluster-pool): a network may still name one. */
     private final Set<String> agentPools;
     private final IpPoolStatus status;
+    private final SharedPools shared;
     private volatile List<IpPool> pools = List.of();
     private volatile Map<String, String> nodeLabels = Map.of();
     /** What was last written into each own pool's status, so that an idle node writes nothing. */
     private final Map<String, List<Long>> written = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    ApiPools(KubernetesClient client, String node, Ipam ipam, Set<String> agentPools) {
+    ApiPools(KubernetesClient client, String node, Ipam ipam, Set<String> agentPools, SharedPools shared) {
         this.client = client;
+        this.shared = shared;
         this.node = node;
         this.ipam = ipam;
         this.agentPools = Set.copyOf(agentPools);
@@ -72,9 +79,14 @@ final class ApiPools {
         listing.invalid().forEach(this::reportOnce);
         Node n = KubeApiException.call(client, () -> client.nodes().withName(node).get());
         nodeLabels = n == null ? Map.of() : orEmpty(n.getMetadata().getLabels());
+        Set<String> holding = new java.util.HashSet<>();
+        ipam.allocations().forEach(a -> holding.add(a.pool()));
         for (IpPool p : listing.pools()) {
             if (own(p)) {
                 define(p);
+            } else if (holding.contains(p.name()) && shareable(p)) {
+                // Pods on this node hold its addresses (an agent restart): DEL must give them back to the blocks.
+                serve(p);
             }
         }
         pools = listing.pools();
@@ -84,6 +96,25 @@ final class ApiPools {
     /** A pool the engine serves on this node: its nodeName names this node and no other. */
     private boolean own(IpPool p) {
         return p.nodeName().equals(List.of(node)) && !p.disable();
+    }
+
+    /** A pool this node may serve from the cluster's blocks: IPv4 (blocks are), not a planned node slot. */
+    private static boolean shareable(IpPool p) {
+        return p.ipVersion() == 4 && p.nodeSlot().isEmpty() && !p.disable();
+    }
+
+    private Optional<BlockPool> serve(IpPool p) {
+        try {
+            return Optional.of(shared.serve(p));
+        } catch (InvalidInputException | IpamException e) {
+            reportOnce("IPPool \"" + p.name() + "\" is not served on node " + node + ": " + e.getMessage());
+            return Optional.empty();
+        }
+    }
+
+    /** The share of a shared pool this node serves, for DEL and GC of its allocations. */
+    Optional<BlockPool> shared(String pool) {
+        return shared.get(pool);
     }
 
     private boolean define(IpPool p) {
@@ -96,21 +127,29 @@ final class ApiPools {
         }
     }
 
+    /** This node's share of each pool it serves, into the pool's status; written only when it changed. */
     private void writeCounts() {
-        Map<String, IpPool> mine = new java.util.HashMap<>();
-        pools.stream().filter(this::own).forEach(p -> mine.put(p.name(), p));
+        Map<String, IpPool> served = new java.util.HashMap<>();
+        pools.stream().filter(p -> own(p) || shared.get(p.name()).isPresent()).forEach(p -> served.put(p.name(), p));
         for (PoolStatus s : ipam.poolStatus()) {
-            IpPool p = mine.get(s.pool());
+            IpPool p = served.get(s.pool());
             if (p == null) {
                 continue;
             }
-            long used = s.ipv4().used() + s.ipv6().used();
-            List<Long> counts = List.of(used, p.totalIps());
-            boolean current = p.allocatedIPCount().orElse(-1) == used && p.totalIPCount().orElse(-1) == p.totalIps();
-            if (!current && !counts.equals(written.get(p.name()))) {
-                status.set(p.name(), used, p.totalIps());
+            List<Long> counts = List.of(s.ipv4().used() + s.ipv6().used(), p.totalIps());
+            if (!counts.equals(written.get(p.name()))) {
+                status.setNode(p.name(), node, counts.get(0), counts.get(1), this::gone);
                 written.put(p.name(), counts);
             }
+        }
+    }
+
+    /** Whether the API server says {@code name} is no node of the cluster; not when it cannot say. */
+    private boolean gone(String name) {
+        try {
+            return KubeApiException.call(client, () -> client.nodes().withName(name).get()) == null;
+        } catch (KubeApiException e) {
+            return false;
         }
     }
 
@@ -129,13 +168,13 @@ final class ApiPools {
                 // The node's own pools keep serving while the API server is away; the pod's wishes wait for it.
                 reportOnce("pods on " + network + " get its addresses without their annotations being read: "
                         + e.getMessage());
-                return new Chosen(List.of(), List.of(), "the agent's pool " + network);
+                return Chosen.agentPool(network, List.of());
             }
             throw e;
         }
         if (pod == null) {
             if (agentPool) {
-                return new Chosen(List.of(), List.of(), "the agent's pool " + network);
+                return Chosen.agentPool(network, List.of());
             }
             throw new CniException(CniException.TRY_AGAIN_LATER, "pod not found", "pod " + ref
                     + " is not in the API server, so its IP pools cannot be read");
@@ -148,7 +187,7 @@ final class ApiPools {
                 Optional.empty());
         if (agentPool && !PoolChoice.named(request)) {
             // Neither the pod nor its namespace names IP pools: the network's own pool serves it.
-            return new Chosen(List.of(), requested, "the agent's pool " + network);
+            return Chosen.agentPool(network, requested);
         }
         PoolChoice.Choice choice;
         try {
@@ -162,20 +201,32 @@ final class ApiPools {
                 throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool", again.getMessage());
             }
         }
+        // Shared by other nodes (PoolChoice kept only those whose affinity admits this node): served from blocks.
+        Optional<IpPool> first = choice.ipv4().stream().findFirst().filter(p -> !own(p) && shareable(p));
+        if (first.isPresent()) {
+            if (!choice.ipv6().isEmpty()) {
+                throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool on this node", "pod " + ref
+                        + ": " + choice.source() + " gives the shared IPv4 IPPool " + first.get().name()
+                        + " with IPv6 IPPools " + names(choice.ipv6()) + "; an IPv4 pool that several nodes share"
+                        + " serves single-stack pods only so far");
+            }
+            Optional<BlockPool> pool = serve(first.get());
+            if (pool.isPresent()) {
+                return new Chosen(List.of(), pool, requested, choice.source());
+            }
+        }
         List<String> sources = new ArrayList<>();
-        List<String> elsewhere = new ArrayList<>();
         for (List<IpPool> family : List.of(choice.ipv4(), choice.ipv6())) {
             List<IpPool> here = family.stream().filter(p -> own(p) && define(p)).toList();
-            family.stream().filter(p -> !here.contains(p)).forEach(p -> elsewhere.add(p.name()));
             if (!family.isEmpty() && here.isEmpty()) {
                 throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool on this node", "pod " + ref
                         + ": " + choice.source() + " gives IPPools " + names(family) + ", none of them served on node "
-                        + node + ": a pool is served by the node its spec.nodeName names alone (cluster-wide "
-                        + "IPPools are not served yet; use --cluster-pool for a pool that spans nodes)");
+                        + node + ": a pool is this node's when its spec.nodeName names this node alone, and shared"
+                        + " when it names no node or several (IPv4 only so far)");
             }
             here.forEach(p -> sources.add(p.name()));
         }
-        return new Chosen(sources, requested, choice.source());
+        return new Chosen(sources, Optional.empty(), requested, choice.source());
     }
 
     private PoolChoice.NamespaceView namespace(String name) {

@@ -167,6 +167,50 @@ class AgentIpPoolsTest {
         assertThat(addresses(add("c1", "default", "shop", "new", uid))).containsExactly("10.11.0.5/24");
     }
 
+    @Test
+    void aPoolSharedByNodesIsServedFromBlocksEachNodeCountingItsShare() throws Exception {
+        pool("wide", """
+                subnet: 100.64.0.0/10
+                excludeIPs: [100.64.0.0-100.64.0.255]""", Map.of("podnet.dev/pool", "wide-net"));
+        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-b").endMetadata().build())
+                .createOr(op -> op.update());
+        AgentConfig b = new AgentConfig(dir.resolve("b.sock"), dir.resolve("b-state"), Optional.empty(),
+                Optional.empty(), List.of(AgentConfig.parsePool("default=10.8.0.0/24")), Duration.ZERO)
+                .withKube(Optional.of(new KubeApi(client, "node-b", Duration.ofHours(1))
+                        .withIpPoolInterval(Duration.ofMillis(200))));
+        try (Agent agentB = Agent.start(b, InstantSource.system())) {
+            String onA = addresses(add("c1", "wide-net", "shop", "a1", pod("shop", "a1", Map.of()))).getFirst();
+            String onA2 = addresses(add("c2", "wide-net", "shop", "a2", pod("shop", "a2", Map.of()))).getFirst();
+            String onB = addresses(AgentTest.ask(b.socket(), AgentRequest.add("c3", "eth0", "/n", "wide-net",
+                    List.of(), Map.of("K8S_POD_NAMESPACE", "shop", "K8S_POD_NAME", "b1", "K8S_POD_UID",
+                            pod("shop", "b1", Map.of()))))).getFirst();
+            // Outside the excluded first /24, and each node in a /26 block of its own.
+            for (String a : List.of(onA, onA2, onB)) {
+                assertThat(a).endsWith("/10").doesNotStartWith("100.64.0.");
+                assertThat(block(a)).isBetween(block("100.64.0.0/10"), block("100.127.255.255/10"));
+            }
+            assertThat(block(onA)).isEqualTo(block(onA2)).isNotEqualTo(block(onB));
+            var wide = client.genericKubernetesResources(IpPools.RESOURCE).withName("wide");
+            await("both nodes' shares reach the status", () -> wide.get().getAdditionalProperties()
+                    .get("status") instanceof Map<?, ?> s && Integer.valueOf(3).equals(s.get("allocatedIPCount"))
+                    && Map.of("node-a", 2, "node-b", 1).equals(s.get("nodeAllocatedIPCount")));
+            assertThat(AgentTest.ask(config.socket(), AgentRequest.del("c1", "eth0", "/n", "wide-net", Map.of())))
+                    .isInstanceOf(AgentReply.Success.class);
+            await("node-a's share drops to one", () -> wide.get().getAdditionalProperties()
+                    .get("status") instanceof Map<?, ?> s && Integer.valueOf(2).equals(s.get("allocatedIPCount")));
+        }
+    }
+
+    /** The /26 block an address of a /10 pool falls in. */
+    private static long block(String cidr) {
+        String[] o = cidr.substring(0, cidr.indexOf('/')).split("\\.");
+        long v = 0;
+        for (String part : o) {
+            v = v * 256 + Long.parseLong(part);
+        }
+        return v >> 6;
+    }
+
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
         Instant deadline = Instant.now().plusSeconds(20);
         while (!condition.getAsBoolean()) {

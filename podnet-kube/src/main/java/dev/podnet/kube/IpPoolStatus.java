@@ -8,21 +8,24 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.function.Predicate;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
  * Writes an IPPool's {@code status.allocatedIPCount} and {@code status.totalIPCount} through the status subresource,
  * so that a count write never carries a stale spec back and a spec edit never loses a count.
  *
- * <p>Every agent allocating from a shared pool adds to the same counter, so {@link #add} reads the pool and writes a
+ * <p>Every agent allocating from a shared pool adds to the same counter, so {@link #setNode} reads the pool and writes a
  * JSON merge patch that carries the resourceVersion it read: the API server treats that as a precondition and answers
- * 409 if another agent wrote in between, and the add is done again from a fresh read. A merge patch rather than a PUT
+ * 409 if another agent wrote in between, and the write is done again from a fresh read. A merge patch rather than a PUT
  * of the status: both are conditional on a real server, but fabric8's mock server checks the resourceVersion of a
  * status patch and not of a status PUT, and the tests must see the conflicts.
  */
 public final class IpPoolStatus {
     /** Enough for a few dozen agents adding to one pool at the same moment; each retry waits a little longer. */
     public static final int DEFAULT_ATTEMPTS = 50;
+    static final String NODES = "nodeAllocatedIPCount";
 
     private final KubernetesClient client;
     private final int attempts;
@@ -42,36 +45,39 @@ public final class IpPoolStatus {
         this.backoff = backoff;
     }
 
-    /** Sets both counts, as the agent does after counting a pool's allocations from scratch: no read needed. */
-    public void set(String pool, long allocated, long total) {
-        ObjectNode patch = JsonNodeFactory.instance.objectNode();
-        patch.putObject("status").put("allocatedIPCount", Math.max(0, allocated))
-                .put("totalIPCount", Math.max(0, total));
-        KubeApiException.call(client, () -> patchStatus(pool, patch));
-    }
-
     /**
-     * Adds {@code delta} (negative on release) to allocatedIPCount and returns the count written. The count does not
-     * go below zero: a release counted twice must not leave a negative count that the schema refuses.
+     * Sets this node's count in {@code status.nodeAllocatedIPCount}, and {@code allocatedIPCount} to the sum over the
+     * nodes: a pool that several nodes serve counts every node's share, and a node that counts again after a restart
+     * replaces its share instead of adding it twice. The share of a node that {@code gone} says has left the cluster
+     * is set to zero on the way. Returns the sum written.
      */
-    public long add(String pool, long delta) {
+    public long setNode(String pool, String node, long allocated, long total, Predicate<String> gone) {
         return ConflictRetry.retried(attempts, backoff, conflicts::increment, () -> KubeApiException.call(client, () -> {
             GenericKubernetesResource object = client.genericKubernetesResources(IpPools.RESOURCE).withName(pool).get();
             if (object == null) {
                 throw new KubernetesClientException("IPPool \"" + pool + "\" does not exist", 404, null);
             }
-            long current = object.getAdditionalProperties().get("status") instanceof Map<?, ?> status
-                    && status.get("allocatedIPCount") instanceof Number n ? n.longValue() : 0;
-            long next = Math.max(0, current + delta);
+            Map<String, Long> nodes = new TreeMap<>();
+            if (object.getAdditionalProperties().get("status") instanceof Map<?, ?> status
+                    && status.get(NODES) instanceof Map<?, ?> old) {
+                old.forEach((k, v) -> nodes.put(String.valueOf(k), v instanceof Number n ? n.longValue() : 0L));
+            }
+            nodes.put(node, Math.max(0, allocated));
+            nodes.replaceAll((name, count) -> count > 0 && !name.equals(node) && gone.test(name) ? 0 : count);
+            long sum = nodes.values().stream().mapToLong(Long::longValue).sum();
             ObjectNode patch = JsonNodeFactory.instance.objectNode();
+            // The resourceVersion just read: the server answers 409 if another node wrote since.
             patch.putObject("metadata").put("resourceVersion", object.getMetadata().getResourceVersion());
-            patch.putObject("status").put("allocatedIPCount", next);
+            ObjectNode status = patch.putObject("status").put("allocatedIPCount", sum)
+                    .put("totalIPCount", Math.max(0, total));
+            ObjectNode perNode = status.putObject(NODES);
+            nodes.forEach(perNode::put);
             patchStatus(pool, patch);
-            return next;
+            return sum;
         }));
     }
 
-    /** The adds that met a 409 and were done again, since this object was made. */
+    /** The writes that met a 409 and were done again, since this object was made. */
     public long conflicts() {
         return conflicts.sum();
     }

@@ -44,42 +44,42 @@ class IpPoolStatusTest {
     }
 
     @Test
-    void setWritesBothCountsThroughTheStatusSubresourceAndLeavesTheSpecAlone() throws Exception {
-        KubeFixtures.ipPool(client, "set-pool", Map.of("subnet", "10.1.0.0/24"));
+    void eachNodeWritesItsShareThroughTheStatusSubresourceAndTheSumIsTheCount() throws Exception {
+        KubeFixtures.ipPool(client, "shared", Map.of("subnet", "10.1.0.0/24"));
+        IpPoolStatus status = new IpPoolStatus(client);
         API.takeRequests();
-        new IpPoolStatus(client).set("set-pool", 7, 253);
-        // fabric8 reads the object before it patches; the write itself is the status subresource's, nothing else.
+        assertThat(status.setNode("shared", "node-a", 7, 253, n -> false)).isEqualTo(7);
         assertThat(API.takeRequests()).filteredOn(r -> !r.startsWith("GET "))
-                .containsExactly("PATCH /apis/podnet.dev/v1/ippools/set-pool/status");
-        assertThat(status("set-pool")).containsEntry("allocatedIPCount", 7).containsEntry("totalIPCount", 253);
-        IpPool read = IpPools.list(client).pools().stream().filter(p -> p.name().equals("set-pool")).findFirst()
+                .containsExactly("PATCH /apis/podnet.dev/v1/ippools/shared/status");
+        assertThat(status.setNode("shared", "node-b", 2, 253, n -> false)).isEqualTo(9);
+        // A restarted node counts again: its share is replaced, not added.
+        assertThat(status.setNode("shared", "node-a", 7, 253, n -> false)).isEqualTo(9);
+        assertThat(status("shared")).containsEntry("allocatedIPCount", 9).containsEntry("totalIPCount", 253)
+                .containsEntry(IpPoolStatus.NODES, Map.of("node-a", 7, "node-b", 2));
+        assertThat(status.setNode("shared", "node-b", 0, 253, n -> false)).isEqualTo(7);
+        assertThat(status("shared")).containsEntry(IpPoolStatus.NODES, Map.of("node-a", 7, "node-b", 0));
+        // node-a has left the cluster: the next write zeroes its share.
+        assertThat(status.setNode("shared", "node-b", 1, 253, "node-a"::equals)).isEqualTo(1);
+        assertThat(status("shared")).containsEntry(IpPoolStatus.NODES, Map.of("node-a", 0, "node-b", 1));
+        status.setNode("shared", "node-a", 7, 253, n -> false);
+        IpPool read = IpPools.list(client).pools().stream().filter(p -> p.name().equals("shared")).findFirst()
                 .orElseThrow();
         assertThat(read.subnet()).hasToString("10.1.0.0/24");
-        assertThat(read.allocatedIPCount()).hasValue(7);
+        assertThat(read.allocatedIPCount()).hasValue(8);
         assertThat(read.totalIPCount()).hasValue(253);
     }
 
     @Test
-    void addKeepsTheTotalAndNeverGoesBelowZero() {
-        KubeFixtures.ipPool(client, "add-pool", Map.of("subnet", "10.2.0.0/24"));
-        IpPoolStatus status = new IpPoolStatus(client);
-        status.set("add-pool", 2, 253);
-        assertThat(status.add("add-pool", 3)).isEqualTo(5);
-        assertThat(status.add("add-pool", -9)).isZero();
-        assertThat(status("add-pool")).containsEntry("allocatedIPCount", 0).containsEntry("totalIPCount", 253);
-    }
-
-    @Test
-    void tenConcurrentWritersLoseNoIncrement() throws Exception {
+    void tenConcurrentWritersLoseNoShare() throws Exception {
         KubeFixtures.ipPool(client, "busy", Map.of("subnet", "10.3.0.0/16"));
         IpPoolStatus status = new IpPoolStatus(client);
-        status.set("busy", 0, 65533);
         try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < 10; w++) {
+                String node = "node-" + w;
                 done.add(writers.submit(() -> {
-                    for (int i = 0; i < 20; i++) {
-                        status.add("busy", 1);
+                    for (int i = 1; i <= 20; i++) {
+                        status.setNode("busy", node, i, 65533, n -> false);
                     }
                 }));
             }
@@ -94,11 +94,9 @@ class IpPoolStatusTest {
     @Test
     void aMissingPoolIsAnErrorNotRetried() {
         IpPoolStatus status = new IpPoolStatus(client);
-        assertThatThrownBy(() -> status.add("no-such-pool", 1)).isInstanceOf(KubeApiException.class)
+        assertThatThrownBy(() -> status.setNode("no-such-pool", "node-a", 1, 2, n -> false)).isInstanceOf(KubeApiException.class)
                 .hasMessageContaining("answered 404").hasMessageContaining("IPPool \"no-such-pool\" does not exist");
         assertThat(status.conflicts()).isZero();
-        assertThatThrownBy(() -> status.set("no-such-pool", 1, 2)).isInstanceOf(KubeApiException.class)
-                .hasMessageContaining("answered 404");
     }
 
     @Test

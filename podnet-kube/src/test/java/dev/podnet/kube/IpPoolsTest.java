@@ -66,7 +66,7 @@ class IpPoolsTest {
             assertThat(spec.getProperties().get(selector).getProperties())
                     .containsOnlyKeys(fields(LabelSelector.class));
         }
-        assertThat(root.get("status").getProperties()).containsOnlyKeys("allocatedIPCount", "totalIPCount");
+        assertThat(root.get("status").getProperties()).containsOnlyKeys("allocatedIPCount", "totalIPCount", IpPoolStatus.NODES);
     }
 
     /** The record's components that come from the spec, under their spec names. */
