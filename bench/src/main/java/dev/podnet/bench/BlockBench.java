@@ -65,6 +65,32 @@ public final class BlockBench {
             }
         }
         print(rows, perAgent, etcd.isPresent());
+        printPoolSizes(tmp);
+    }
+
+    /**
+     * The same 200 ADDs from one agent on a /24 and on a /10 (an IPPool of 4 million addresses): blocks are claimed
+     * where they are needed, so the pool's size must not show (Spiderpool's CRD-status IPAM slowed down on large
+     * pools: spidernet-io/spiderpool#437).
+     */
+    static void printPoolSizes(Path tmp) throws Exception {
+        List<Row> rows = new ArrayList<>();
+        for (String cidr : List.of("10.210.0.0/24", "100.64.0.0/10", "10.210.0.0/24", "100.64.0.0/10")) {
+            try (EmbeddedStore store = EmbeddedStore.open(tmp.resolve("size-store-" + rows.size()),
+                    InstantSource.system())) {
+                rows.add(run(cidr, cidr, 1, 200, tmp.resolve("size-" + rows.size()), i -> store, false));
+            }
+        }
+        System.out.printf("%nPool size: 200 ADDs from one agent, embedded store, runs interleaved%n%n");
+        System.out.println("| pool | ADDs/s (run 1) | ADDs/s (run 2) | vs /24 |");
+        System.out.println("|---|---:|---:|---:|");
+        for (int i = 0; i < 2; i++) {
+            Row a = rows.get(i);
+            Row b = rows.get(i + 2);
+            double best = Math.max(a.perSecond(), b.perSecond());
+            double base = Math.max(rows.get(0).perSecond(), rows.get(2).perSecond());
+            System.out.printf("| %s | %,.0f | %,.0f | %.2fx |%n", a.store(), a.perSecond(), b.perSecond(), best / base);
+        }
     }
 
     interface StoreFor {
@@ -73,7 +99,12 @@ public final class BlockBench {
 
     static Row run(String name, int agents, int perAgent, Path dir, StoreFor stores, boolean ownStores)
             throws Exception {
-        BlockPoolConfig config = BlockPoolConfig.builder("bench", CIDR).build();
+        return run(name, CIDR, agents, perAgent, dir, stores, ownStores);
+    }
+
+    static Row run(String name, String cidr, int agents, int perAgent, Path dir, StoreFor stores, boolean ownStores)
+            throws Exception {
+        BlockPoolConfig config = BlockPoolConfig.builder("bench", cidr).build();
         List<Agent> nodes = new ArrayList<>();
         try {
             for (int i = 0; i < agents; i++) {
