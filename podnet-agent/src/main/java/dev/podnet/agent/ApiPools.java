@@ -20,6 +20,8 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -79,7 +81,7 @@ final class ApiPools {
         listing.invalid().forEach(this::reportOnce);
         Node n = KubeApiException.call(client, () -> client.nodes().withName(node).get());
         nodeLabels = n == null ? Map.of() : orEmpty(n.getMetadata().getLabels());
-        Set<String> holding = new java.util.HashSet<>();
+        Set<String> holding = new HashSet<>();
         ipam.allocations().forEach(a -> holding.add(a.pool()));
         for (IpPool p : listing.pools()) {
             if (own(p)) {
@@ -129,7 +131,7 @@ final class ApiPools {
 
     /** This node's share of each pool it serves, into the pool's status; written only when it changed. */
     private void writeCounts() {
-        Map<String, IpPool> served = new java.util.HashMap<>();
+        Map<String, IpPool> served = new HashMap<>();
         pools.stream().filter(p -> own(p) || shared.get(p.name()).isPresent()).forEach(p -> served.put(p.name(), p));
         for (PoolStatus s : ipam.poolStatus()) {
             IpPool p = served.get(s.pool());
