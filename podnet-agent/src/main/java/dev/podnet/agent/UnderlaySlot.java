@@ -57,7 +57,7 @@ final class UnderlaySlot {
 
     /** One round; it never throws, so the IPPools' refresh after it always runs. */
     void round() {
-        Node n;
+        Node n = null;
         Optional<IpPool.NodeSlot> where;
         List<IpPool> pools;
         try {
@@ -78,7 +78,8 @@ final class UnderlaySlot {
                 return;
             }
         } catch (RuntimeException e) {
-            report(null, "cannot read node " + node + " or the IPPools for its node slot: " + e.getMessage());
+            // The Node, when it was read, hears of it: EC2 may have failed to say the instance's zone.
+            report(n, "node " + node + " cannot look for its node slot: " + e.getMessage());
             return;
         }
         freeDeparted(pools);

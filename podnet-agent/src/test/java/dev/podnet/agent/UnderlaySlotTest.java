@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
+import dev.podnet.api.CniException;
+import dev.podnet.cloud.Ec2Error;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.NetworkInterface;
 import dev.podnet.cloud.sim.InstanceSpec;
@@ -223,6 +225,31 @@ class UnderlaySlotTest {
                 && slotEni(INSTANCES.get(2)).filter(e -> e.ipv4Prefixes().size() == 4).isPresent());
         await("node-c serves slot 0", () -> serves(c, SLOT_0 + "-v6"));
         assertThat(nodeName(SLOT_1 + "-v4")).containsExactly("node-y");
+    }
+
+    @Test
+    void anEc2FailureIsAWarningOnTheNodeThePoolsWaitAndALaterRoundFinishesTheSlot() throws Exception {
+        cloud.faults().injectRate("CreateNetworkInterface", Ec2Error.NETWORK_INTERFACE_LIMIT_EXCEEDED, 1.0);
+        KubeFixtures.node(client, "node-a", Map.of(NodeSlots.GROUP_LABEL, GROUP, NodeSlots.ZONE_LABEL, ZONE), Map.of());
+        AgentConfig a = agent("node-a", INSTANCES.get(0));
+        await("a Warning event on node-a names EC2's error", () -> KubeFixtures.events(client, "node-a").stream()
+                .anyMatch(e -> e.getType().equals("Warning") && e.getMessage().contains("NetworkInterfaceLimitExceeded")));
+        assertThat(nodeName(SLOT_0 + "-v4")).as("the claim stays for the next round").containsExactly("node-a");
+        String uid = client.pods().resource(new PodBuilder().withNewMetadata().withNamespace("default")
+                .withName("early").endMetadata().build()).create().getMetadata().getUid();
+        AgentReply early = AgentTest.ask(a.socket(), AgentRequest.add("c-early", "net1", "/n", "underlay", List.of(),
+                Map.of("K8S_POD_NAMESPACE", "default", "K8S_POD_NAME", "early", "K8S_POD_UID", uid)));
+        assertThat(early).isInstanceOfSatisfying(AgentReply.Failure.class, f -> {
+            assertThat(f.code()).isEqualTo(CniException.TRY_AGAIN_LATER);
+            assertThat(f.details()).contains(SLOT_0 + "-v4", "served once EC2 holds their prefixes");
+        });
+
+        cloud.faults().clear();
+        await("a later round puts the slot on an ENI and serves it", () -> serves(a, SLOT_0 + "-v4")
+                && slotEni(INSTANCES.get(0)).filter(e -> e.ipv4Prefixes().size() == 4).isPresent());
+        assertThat(AgentTest.ask(a.socket(), AgentRequest.add("c-early", "net1", "/n", "underlay", List.of(),
+                Map.of("K8S_POD_NAMESPACE", "default", "K8S_POD_NAME", "early", "K8S_POD_UID", uid))))
+                .isInstanceOf(AgentReply.Success.class);
     }
 
     /**
