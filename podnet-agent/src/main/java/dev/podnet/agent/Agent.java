@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.cloud.ObservedCloudNetwork;
 import dev.podnet.ipam.Pool;
 import dev.podnet.blocks.ClusterMember;
@@ -42,8 +43,8 @@ public final class Agent implements AutoCloseable {
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
         AgentMetrics metrics = new AgentMetrics(this::poolCounts);
-        Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c,
-                new ObservedCloudNetwork(c.cloud(), metrics::ec2Call)));
+        Optional<CloudNetwork> ec2 = config.cloud().map(c -> new ObservedCloudNetwork(c.cloud(), metrics::ec2Call));
+        Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c, ec2.get()));
         List<Pool> pools = new ArrayList<>();
         cloud.ifPresent(c -> pools.add(c.pool()));
         pools.addAll(config.pools());
@@ -71,6 +72,9 @@ public final class Agent implements AutoCloseable {
                 fed.put(member.pool().pool(), FedPool.of(member.pool()));
             }
             List<String> names = pools.stream().map(Pool::name).toList();
+            // With an API server and EC2 the node claims its underlay slot, whose pools serve once EC2 holds it.
+            Optional<UnderlaySlot> slot = config.kube().flatMap(k -> config.cloud().map(c -> new UnderlaySlot(
+                    k.client(), k.node(), new SlotEni(ec2.get(), c.instanceId()), clock)));
             ApiPools apiPools = null;
             if (config.kube().isPresent()) {
                 KubeApi k = config.kube().get();
@@ -80,14 +84,19 @@ public final class Agent implements AutoCloseable {
                         .withConfig(k.client().getConfiguration()).build(), c).name("ippools").holder(k.node()).open(),
                         k.node(), ipam, clock);
                 servers.add(shared);
-                apiPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared);
+                apiPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared,
+                        p -> slot.map(s -> s.serves(p)).orElse(true));
             }
             service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools);
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
             if (apiPools != null) {
-                servers.add(background("podnet-ip-pools", config.kube().get().ipPoolInterval(), apiPools::refresh));
+                ApiPools ipPools = apiPools;
+                servers.add(background("podnet-ip-pools", config.kube().get().ipPoolInterval(), () -> {
+                    slot.ifPresent(UnderlaySlot::round);
+                    ipPools.refresh();
+                }));
             }
             config.kube().ifPresent(kube -> kube.networkConfigInterval().ifPresent(every -> servers.add(
                     background("podnet-network-configs", every,

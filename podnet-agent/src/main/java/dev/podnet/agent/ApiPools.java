@@ -28,6 +28,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
 
 /**
  * The cluster's IPPools as this node serves them. A pool whose {@code spec.nodeName} names this node alone is the
@@ -66,7 +67,12 @@ final class ApiPools {
     private final Map<String, List<Long>> written = new ConcurrentHashMap<>();
     private final Set<String> reported = ConcurrentHashMap.newKeySet();
 
-    ApiPools(KubernetesClient client, String node, Ipam ipam, Set<String> agentPools, SharedPools shared) {
+    /** Which of the node's own pools the engine may serve now: a node slot's only once EC2 holds it. */
+    private final Predicate<IpPool> servable;
+
+    ApiPools(KubernetesClient client, String node, Ipam ipam, Set<String> agentPools, SharedPools shared,
+             Predicate<IpPool> servable) {
+        this.servable = servable;
         this.client = client;
         this.shared = shared;
         this.node = node;
@@ -97,7 +103,7 @@ final class ApiPools {
 
     /** A pool the engine serves on this node: its nodeName names this node and no other. */
     private boolean own(IpPool p) {
-        return p.nodeName().equals(List.of(node)) && !p.disable();
+        return p.nodeName().equals(List.of(node)) && !p.disable() && servable.test(p);
     }
 
     /** A pool this node may serve from the cluster's blocks: IPv4 (blocks are), not a planned node slot. */
@@ -220,6 +226,12 @@ final class ApiPools {
         List<String> sources = new ArrayList<>();
         for (List<IpPool> family : List.of(choice.ipv4(), choice.ipv6())) {
             List<IpPool> here = family.stream().filter(p -> own(p) && define(p)).toList();
+            List<IpPool> waiting = family.stream().filter(p -> p.nodeName().equals(List.of(node)) && !p.disable()
+                    && !servable.test(p)).toList();
+            if (here.isEmpty() && !waiting.isEmpty()) {
+                throw new CniException(CniException.TRY_AGAIN_LATER, "IP pool not ready", "pod " + ref + ": IPPools "
+                        + names(waiting) + " are node " + node + "'s node slot, served once EC2 holds their prefixes");
+            }
             if (!family.isEmpty() && here.isEmpty()) {
                 throw new CniException(CniException.INVALID_NETWORK_CONFIG, "no IP pool on this node", "pod " + ref
                         + ": " + choice.source() + " gives IPPools " + names(family) + ", none of them served on node "

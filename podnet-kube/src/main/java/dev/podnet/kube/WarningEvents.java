@@ -18,7 +18,7 @@ import java.time.temporal.ChronoUnit;
  * {@code kubectl describe} and {@code kubectl get events} show them. An event that cannot be posted is logged, never
  * an error: it only reports.
  */
-final class WarningEvents {
+public final class WarningEvents {
     /** Where a cluster-scoped object's events go, as the kubelet puts a Node's. */
     static final String NODE_NAMESPACE = "default";
     private static final System.Logger LOG = System.getLogger(WarningEvents.class.getName());
@@ -29,14 +29,14 @@ final class WarningEvents {
     private final InstantSource clock;
 
     /** @param host the node the events come from, in {@code source.host} */
-    WarningEvents(KubernetesClient client, String component, String host, InstantSource clock) {
+    public WarningEvents(KubernetesClient client, String component, String host, InstantSource clock) {
         this.client = client;
         this.component = component;
         this.host = host;
         this.clock = clock;
     }
 
-    void warning(Node node, String reason, String message) {
+    public void warning(Node node, String reason, String message) {
         warning(NODE_NAMESPACE, new ObjectReferenceBuilder().withApiVersion("v1").withKind("Node")
                 .withName(node.getMetadata().getName()).withUid(node.getMetadata().getUid()).build(), reason, message);
     }

@@ -32,7 +32,8 @@ public record NodeSupply(List<Eni> enis) {
     }
 
     /**
-     * @param forPods  false for the primary ENI under custom networking: its addresses are the node's own
+     * @param forPods  false for the primary ENI under custom networking (its addresses are the node's own) and for a
+     *                 node slot's ENI ({@link #NODE_SLOT_TAG})
      * @param attached false while EC2 still reports the attachment as "attaching": counted, not yet handed out
      * @param mac      how the node finds the ENI's link (EC2 does not promise the name)
      */
@@ -51,6 +52,13 @@ public record NodeSupply(List<Eni> enis) {
         }
     }
 
+    /**
+     * The tag on an ENI that holds a node slot's prefixes (the agent's underlay slot, named by the tag's value): it
+     * takes a device index, but its addresses are the slot's IPPools' and never the warm pool's to hand out or give
+     * back, and the ENI is never the warm pool's to detach.
+     */
+    public static final String NODE_SLOT_TAG = "podnet.dev/node-slot";
+
     public NodeSupply {
         enis = List.copyOf(enis);
     }
@@ -64,7 +72,14 @@ public record NodeSupply(List<Eni> enis) {
                 continue;
             }
             boolean primary = attachment.get().deviceIndex() == 0;
+            boolean slotEni = !primary && ni.tags().containsKey(NODE_SLOT_TAG);
             List<Slot> slots = new ArrayList<>();
+            if (slotEni) {
+                enis.add(new Eni(ni.id(), attachment.get().deviceIndex(), attachment.get().attachmentId(),
+                        ni.subnetId(), ni.macAddress(), false, false, attachment.get().status().equals("attached"),
+                        slots));
+                continue;
+            }
             ni.secondaryIpv4().forEach(ip -> slots.add(new Slot(ni.id(), ip, List.of(Cidr.parse(ip + "/32").network()
                     .withoutPrefixLength()))));
             ni.ipv4Prefixes().forEach(p -> slots.add(new Slot(ni.id(), p, expand(p))));
@@ -88,7 +103,8 @@ public record NodeSupply(List<Eni> enis) {
 
     /** What the warm-pool planner sees: per ENI, how many addresses of each slot are in use. */
     public List<EniState> plannerView(Predicate<IPAddress> inUse) {
-        return enis.stream().map(e -> {
+        // A node slot's ENI (not for pods, not the primary) is left out: the planner would detach it as idle.
+        return enis.stream().filter(e -> e.forPods() || e.primary()).map(e -> {
             List<Slot> slots = e.forPods() ? e.slots() : List.of();
             return new EniState(e.id(), e.primary(),
                     slots.stream().map(s -> (int) s.addresses().stream().filter(inUse).count()).toList(),

@@ -234,4 +234,30 @@ class WarmPoolTest {
         });
         return all;
     }
+
+    /**
+     * A node slot's ENI (the agent's underlay slot) holds prefixes the slot's IPPools serve: the warm pool hands none
+     * of them out, never detaches the ENI however idle, and attaches its own ENIs at another device index.
+     */
+    @Test
+    void aNodeSlotsEniIsLeftAloneAndItsDeviceIndexIsSkipped() {
+        try (Node node = Node.m5large(dir, WarmPoolConfig.builder().warmEniTarget(0).warmIpTarget(3).build())) {
+            String slotEni = node.cloud.createNetworkInterface(new dev.podnet.cloud.CreateEni(
+                    DefaultWorld.POD_SUBNET_A, List.of(), "slot", Map.of(NodeSupply.NODE_SLOT_TAG, "s-0"))).id();
+            node.cloud.attachNetworkInterface(slotEni, node.instanceId, 1);
+            node.cloud.assignIpv4Prefixes(slotEni, List.of("100.64.0.16/28"));
+            node.settle();
+            for (int pod = 0; pod < 12; pod++) {
+                Allocation a = node.add(pod);
+                assertThat(a.addresses().getFirst().cidrText()).as("pod %d", pod).startsWith("10.0.");
+                node.settle();
+            }
+            NetworkInterface slot = node.cloud.describeNetworkInterfaces(EniFilter.ids(slotEni)).getFirst();
+            assertThat(slot.attachment()).map(a -> a.deviceIndex()).contains(1);
+            assertThat(slot.ipv4Prefixes()).containsExactly("100.64.0.16/28");
+            assertThat(node.cloud.describeNetworkInterfaces(EniFilter.attachedTo(node.instanceId)))
+                    .as("the warm pool grew onto a second ENI of its own")
+                    .anySatisfy(e -> assertThat(e.attachment().orElseThrow().deviceIndex()).isEqualTo(2));
+        }
+    }
 }
