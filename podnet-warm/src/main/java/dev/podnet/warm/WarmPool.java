@@ -171,6 +171,67 @@ public final class WarmPool {
         return released;
     }
 
+    /**
+     * ADD of a pod taking back its own address (a StatefulSet pod's, see the agent's StatefulPods): as a requested
+     * ADD, but the address may still rest in its release quarantine, which is there to keep it from other pods.
+     */
+    public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (ipam.find(key).isEmpty() && !take(address)) {
+            throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + address
+                    + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
+        }
+        try {
+            return ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod, List.of()).reclaiming());
+        } catch (RuntimeException e) {
+            giveBack(List.of(address));
+            throw e;
+        }
+    }
+
+    /**
+     * Moves {@code address} from whichever ENI holds it in the subnet to one of this node's (AssignPrivateIpAddresses
+     * with AllowReassignment), and lets it join the free list: a StatefulSet pod's address following the pod to this
+     * node, then allocates it to {@code key}. Secondary-address mode only: in prefix mode the address belongs to another
+     * node's /28. EC2 answers a repeated assignment with no change, so a retried ADD claims again harmlessly.
+     */
+    public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (config.prefixMode()) {
+            throw new IpamException(IpamException.Reason.CONFLICT, "address " + address + " cannot move to "
+                    + node.instanceId() + ": with prefix delegation it belongs to another node's /28 prefix");
+        }
+        NodeSupply current = readSupply();
+        if (current.slotIndex().containsKey(address)) {
+            refresh();
+            return reclaim(key, address, pod);
+        }
+        List<String> subnets = current.enis().stream().filter(e -> e.forPods() && e.attached()
+                && e.slots().size() < limits.slotsPerEni()).map(NodeSupply.Eni::subnetId).distinct().toList();
+        Map<String, String> cidrs = new java.util.HashMap<>();
+        cloud.describeSubnets(subnets).forEach(sn -> cidrs.put(sn.id(), sn.cidrBlock()));
+        NodeSupply.Eni eni = current.enis().stream().filter(e -> e.forPods() && e.attached()
+                        && e.slots().size() < limits.slotsPerEni() && cidrs.containsKey(e.subnetId())
+                        && new inet.ipaddr.IPAddressString(cidrs.get(e.subnetId())).getAddress().toPrefixBlock()
+                        .contains(address))
+                .findFirst().orElseThrow(() -> new IpamException(IpamException.Reason.EXHAUSTED, "address " + address
+                        + " cannot move to " + node.instanceId() + ": none of its ENIs in subnets " + cidrs.values()
+                        + " has a free slot in the address's subnet"));
+        cloud.assignPrivateIpAddresses(eni.id(), List.of(address.toCanonicalString()), true);
+        refresh();
+        LOG.log(System.Logger.Level.INFO, "took {0} over onto {1} (AllowReassignment) for {2}", address, eni.id(), pod);
+        return reclaim(key, address, pod);
+    }
+
+    /**
+     * Drops the attachment's addresses without their ever coming back to this node's free list: EC2 has moved them to
+     * another node's ENI, so this node must neither hand them out nor unassign them. The next refresh no longer lists
+     * them; until then they are simply absent from the free list, which is all the unassign paths take from.
+     */
+    public Optional<Allocation> forget(AttachmentKey key) {
+        Optional<Allocation> released = ipam.release(key);
+        released.ifPresent(a -> a.addresses().forEach(x -> take(x.address())));
+        return released;
+    }
+
     /** CNI GC for this pool. */
     public List<Allocation> gc(Set<AttachmentKey> valid) {
         List<Allocation> released = ipam.gc(pool, valid);
@@ -332,9 +393,10 @@ public final class WarmPool {
 
     /**
      * Re-reads the node's ENIs from EC2, lets the node set up (or tear down) their links and tables, and brings the
-     * free list in line: addresses of ENIs set up join, vanished ones leave.
+     * free list in line: addresses of ENIs set up join, vanished ones leave. Synchronized: the loop and a
+     * {@link #claim} on the ADD path may both refresh.
      */
-    private void refresh() {
+    private synchronized void refresh() {
         NodeSupply fresh = readSupply();
         Set<String> ready = interfaces.sync(fresh);
         Set<IPAddress> now = new LinkedHashSet<>(fresh.podAddresses(e -> ready.contains(e.id())));
