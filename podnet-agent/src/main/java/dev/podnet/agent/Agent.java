@@ -37,6 +37,8 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final LineServer socket;
     private final Map<String, FedPool> fed = new LinkedHashMap<>();
+    /** StatefulSet pods' fixed addresses; null without an API server. */
+    private StatefulPods stateful;
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
         AgentMetrics metrics = new AgentMetrics(this::poolCounts);
@@ -71,7 +73,9 @@ public final class Agent implements AutoCloseable {
             List<String> names = pools.stream().map(Pool::name).toList();
             ApiPools apiPools = config.kube().map(k -> new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names)))
                     .orElse(null);
-            service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools);
+            stateful = config.kube().map(k -> new StatefulPods(k.client(), k.node(), ipam, fed)).orElse(null);
+            service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools,
+                    stateful);
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
@@ -100,7 +104,8 @@ public final class Agent implements AutoCloseable {
      */
     private ControlLoop podGc(KubeApi kube, AgentMetrics metrics) {
         return background("podnet-pod-gc", kube.podGcInterval(),
-                new PodGc(kube.client(), ipam::allocations, service::release, metrics)::run);
+                new PodGc(kube.client(), ipam::allocations, service::release, metrics,
+                        new StatefulPodGc(stateful, service::release))::run);
     }
 
     /** A round at start, then one every {@code interval}; a round that fails waits for the next. */

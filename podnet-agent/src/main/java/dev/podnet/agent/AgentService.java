@@ -41,6 +41,8 @@ public final class AgentService {
     private final NetNamespace node;
     /** The API server's IPPools, when the agent has an API server; null without. */
     private final ApiPools apiPools;
+    /** StatefulSet pods' fixed addresses, when the agent has an API server; null without. */
+    private final StatefulPods stateful;
 
     /**
      * @param pools       the configured pool names; the first serves requests that name none
@@ -51,6 +53,13 @@ public final class AgentService {
      */
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
                  Map<String, Integer> routeTables, NetNamespace node, ApiPools apiPools) {
+        this(ipam, pools, metrics, fed, routeTables, node, apiPools, null);
+    }
+
+    /** @param stateful StatefulSet pods' fixed addresses, or null without an API server */
+    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
+                 Map<String, Integer> routeTables, NetNamespace node, ApiPools apiPools, StatefulPods stateful) {
+        this.stateful = stateful;
         this.node = node;
         this.apiPools = apiPools;
         this.ipam = ipam;
@@ -110,7 +119,12 @@ public final class AgentService {
             return switch (request.op()) {
                 case ADD -> add(request, pool);
                 case DEL -> {
-                    release(AttachmentKey.of(request.containerId(), request.ifName()));
+                    AttachmentKey key = AttachmentKey.of(request.containerId(), request.ifName());
+                    if (stateful != null) {
+                        stateful.del(key, this::release);
+                    } else {
+                        release(key);
+                    }
                     yield new AgentReply.Success(null);
                 }
                 case CHECK -> ipam.find(AttachmentKey.of(request.containerId(), request.ifName()))
@@ -118,8 +132,11 @@ public final class AgentService {
                         .orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER, "unknown attachment",
                                 "no address is held for " + request.containerId() + "/" + request.ifName()));
                 case GC -> {
-                    Set<AttachmentKey> valid = new HashSet<>();
-                    request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
+                    Set<AttachmentKey> listed = new HashSet<>();
+                    request.validAttachments().forEach(a -> listed.add(AttachmentKey.of(a.containerId(), a.ifName())));
+                    // The runtime does not know the reservations of StatefulSet pods: they stay valid.
+                    Set<AttachmentKey> valid = stateful == null ? listed : stateful.keepThroughGc(pool,
+                            listed, this::release);
                     if (fed.containsKey(pool)) {
                         fed.get(pool).gc(valid);
                     } else {
@@ -163,6 +180,12 @@ public final class AgentService {
                     r.pod(), chosen.sources());
         }
         try {
+            if (stateful != null && r.pod().isPresent()) {
+                Optional<Allocation> kept = stateful.add(r, this::allocate, this::release);
+                if (kept.isPresent()) {
+                    return held(kept.get());
+                }
+            }
             return held(allocate(r));
         } catch (IpamException e) {
             throw e.reason() == IpamException.Reason.CONFLICT && !r.requested().isEmpty() ? withOwner(e, r) : e;
