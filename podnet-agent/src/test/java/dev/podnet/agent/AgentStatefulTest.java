@@ -280,6 +280,50 @@ class AgentStatefulTest {
     }
 
     @Test
+    void anAddressOfANodesOwnPoolDoesNotMoveAndTheRefusalNamesNodeAndPool() {
+        String address = address("c1", "db-0", pod("db-0"));
+        new StatefulAddresses(client).update("shop", "db-0", r -> r.heldBy("node-x", r.podUid()));
+        deletePod("db-0");
+        AgentReply reply = add("c2", "db-0", pod("db-0"));
+        assertThat(reply).isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.msg() + " " + f.details())
+                .contains("pod shop/db-0's address " + address + " is held by node node-x in pool default",
+                        "cannot move to node node-a"));
+        assertThat(ipam.find(AttachmentKey.of("c2", "eth0"))).isEmpty();
+    }
+
+    @Test
+    void anAddressOfAClusterPoolDoesNotMoveYetAndTheRefusalSaysSo() {
+        FedPool blocks = new FedPool() {
+            public dev.podnet.ipam.Allocation allocate(AttachmentKey key, List<inet.ipaddr.IPAddress> requested,
+                                                       Optional<PodRef> pod) {
+                return ipam.allocate(new dev.podnet.ipam.AllocationRequest(key, "default", requested, pod));
+            }
+
+            public Optional<dev.podnet.ipam.Allocation> release(AttachmentKey key) {
+                return ipam.release(key);
+            }
+
+            public List<dev.podnet.ipam.Allocation> gc(java.util.Set<AttachmentKey> valid) {
+                return ipam.gc(valid);
+            }
+
+            public AgentReply.PoolStatus counts(String name) {
+                return new AgentReply.PoolStatus(name, 0, 0, 0, 0);
+            }
+        };
+        StatefulPods stateful = new StatefulPods(client, "node-a", ipam, Map.of("default", blocks));
+        service = new AgentService(ipam, List.of("default"), metrics, Map.of("default", blocks), Map.of(),
+                NetNamespace.current(), null, stateful);
+        String address = address("c1", "db-0", pod("db-0"));
+        new StatefulAddresses(client).update("shop", "db-0", r -> r.heldBy("node-x", r.podUid()));
+        deletePod("db-0");
+        AgentReply reply = add("c2", "db-0", pod("db-0"));
+        assertThat(reply).isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.msg() + " " + f.details())
+                .contains("pod shop/db-0's address " + address + " is held by node node-x; moving addresses of cluster"
+                        + " pools between nodes is not supported yet"));
+    }
+
+    @Test
     void killedBetweenStepsTheAgentLosesNoAddressAndHandsNoneOutTwice() {
         String uid = pod("db-0");
         // Killed after the allocation was journaled, before its record was written: the runtime retries the ADD.
