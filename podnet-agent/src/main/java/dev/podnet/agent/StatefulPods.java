@@ -91,8 +91,16 @@ final class StatefulPods {
     Optional<Allocation> add(AllocationRequest r, Function<AllocationRequest, Allocation> allocate,
                              Function<AttachmentKey, Optional<Allocation>> release) {
         PodRef ref = r.pod().orElseThrow();
-        Pod pod = KubeApiException.call(client, () -> client.pods().inNamespace(ref.namespace())
-                .withName(ref.name()).get());
+        Pod pod;
+        try {
+            pod = KubeApiException.call(client, () -> client.pods().inNamespace(ref.namespace())
+                    .withName(ref.name()).get());
+        } catch (KubeApiException e) {
+            // The node's pools keep serving while the API server is away (ApiPools): a reservation this node holds
+            // for the pod's name says enough, and any other pod is served as usual.
+            AttachmentKey kept = reservation(ref, r.key().ifName());
+            return ipam.find(kept).isPresent() ? Optional.of(ipam.rekey(kept, r.key(), r.pod())) : Optional.empty();
+        }
         Optional<StatefulAddress.Owner> owner = pod == null ? Optional.empty() : StatefulSets.owner(pod);
         if (owner.isEmpty()) {
             return Optional.empty();

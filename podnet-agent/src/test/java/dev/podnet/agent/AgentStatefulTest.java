@@ -216,7 +216,7 @@ class AgentStatefulTest {
     }
 
     @Test
-    void withTheApiServerAwayDelKeepsTheAddressesAndGcDecidesNextRound() throws Exception {
+    void withTheApiServerAwayDelKeepsTheAddressesTheNextIncarnationGetsThemAndGcDecidesLater() throws Exception {
         String address = address("c1", "db-1", pod("db-1"));
         Path kubeconfig = API.kubeconfig(dir);
         Files.writeString(kubeconfig, Files.readString(kubeconfig).replace(API.url(), "http://127.0.0.1:9"));
@@ -230,15 +230,14 @@ class AgentStatefulTest {
             PodGc.Round away = gc.run();
             assertThat(away.released()).isEmpty();
             assertThat(away.stoppedBy()).isPresent();
-            // An ADD that needs the record fails with code 11 and leaves nothing behind.
-            AgentReply reply = add("c2", "db-1", "u2");
-            assertThat(reply).isInstanceOfSatisfying(AgentReply.Failure.class, f ->
-                    assertThat(f.code()).isEqualTo(CniException.TRY_AGAIN_LATER));
-            assertThat(ipam.find(AttachmentKey.of("c2", "eth0"))).isEmpty();
+            // The node's reservation for the name is enough to serve the pod's next incarnation.
+            assertThat(address("c2", "db-1", "u2")).isEqualTo(address);
+            assertThat(address("c3", "web-z", "u3")).isNotEqualTo(address);
         }
         restart(client);
-        assertThat(gc.run().released()).hasSize(1);
+        assertThat(gc.run().released()).extracting(a -> a.key().containerId()).containsExactlyInAnyOrder("c2", "c3");
         assertThat(use(address)).isInstanceOf(AddressUse.Quarantined.class);
+        assertThat(record("db-1")).isEmpty();
     }
 
     /** An object under the pod's name that is not a record the agent can read (someone else's). */
