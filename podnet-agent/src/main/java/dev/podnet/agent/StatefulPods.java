@@ -115,7 +115,7 @@ final class StatefulPods {
         }
         Optional<StatefulAddress.Interface> kept = record.flatMap(a -> a.iface(r.key().ifName()));
         if (kept.isPresent()) {
-            return Optional.of(again(r, record.get(), kept.get(), release));
+            return Optional.of(again(r, record.get(), kept.get()));
         }
         Allocation a = allocate.apply(r);
         StatefulAddress.Interface given = new StatefulAddress.Interface(r.key().ifName(), r.pool(), r.sources(),
@@ -139,27 +139,27 @@ final class StatefulPods {
         if (!recorded.addresses().equals(given.addresses())) {
             // Another ADD of the same pod recorded first (or one before a crash): its addresses are the pod's.
             release.apply(a.key());
-            return Optional.of(again(r, written, recorded, release));
+            return Optional.of(again(r, written, recorded));
         }
         return Optional.of(a);
     }
 
     /** ADD of a pod that has a record: exactly its addresses, taken back here or brought over from another node. */
-    private Allocation again(AllocationRequest r, StatefulAddress record, StatefulAddress.Interface kept,
-                             Function<AttachmentKey, Optional<Allocation>> release) {
+    private Allocation again(AllocationRequest r, StatefulAddress record, StatefulAddress.Interface kept) {
         PodRef ref = r.pod().orElseThrow();
         List<IPAddress> addresses = kept.addresses().stream().map(t -> new IPAddressString(t).getAddress()).toList();
-        boolean moving = !record.node().equals(node);
-        Allocation a = moving ? moveHere(r, record, kept, addresses) : takeBack(r, kept, addresses);
+        if (!record.node().equals(node)) {
+            FedPool f = movable(r, record, kept);
+            // The record first: from then on the old node drops its reservation and never serves the address again,
+            // and if the move below fails, the runtime's retry of this ADD finishes it (a claim is idempotent).
+            records.update(ref.namespace(), ref.name(), o -> o.heldBy(node, ref.uid()));
+            return f.claim(r.key(), addresses.getFirst(), r.pod());
+        }
+        Allocation a = takeBack(r, kept, addresses);
         try {
             records.update(ref.namespace(), ref.name(), o -> o.heldBy(node, ref.uid()));
         } catch (KubeApiException e) {
-            if (moving) {
-                // The record still names the old node, which keeps its reservation: this node must not serve too.
-                release.apply(a.key());
-                throw e;
-            }
-            // Same node: only the pod UID is stale in the record, and the next ADD writes it.
+            // Only the pod uid is stale in the record, and the next ADD writes it.
             LOG.log(System.Logger.Level.WARNING, "StatefulAddress {0}: pod uid not updated: {1}", ref, e.getMessage());
         }
         return a;
@@ -184,15 +184,18 @@ final class StatefulPods {
             return ipam.rekey(held.key(), r.key(), r.pod());
         }
         FedPool f = fed.get(r.pool());
+        if (f != null && f.movable()) {
+            // Perhaps not yet on this node's ENI: an earlier ADD here updated the record and failed before the move.
+            return f.claim(r.key(), addresses.getFirst(), r.pod());
+        }
         if (f != null) {
             return f.reclaim(r.key(), addresses.getFirst(), r.pod());
         }
         return ipam.allocate(new AllocationRequest(r.key(), r.pool(), addresses, r.pod(), kept.pools()).reclaiming());
     }
 
-    /** From another node: EC2 moves a secondary address; other pools' addresses stay where they are. */
-    private Allocation moveHere(AllocationRequest r, StatefulAddress record, StatefulAddress.Interface kept,
-                                List<IPAddress> addresses) {
+    /** The pool that can bring a pod's address over from another node: EC2's secondary addresses alone. */
+    private FedPool movable(AllocationRequest r, StatefulAddress record, StatefulAddress.Interface kept) {
         PodRef ref = r.pod().orElseThrow();
         String address = kept.addresses().getFirst();
         FedPool f = fed.get(r.pool());
@@ -208,7 +211,7 @@ final class StatefulPods {
                     + " is held by node " + record.node() + "; moving addresses of cluster pools between nodes is"
                     + " not supported yet (delete StatefulAddress " + ref + " to give the pod a new address)");
         }
-        return f.claim(r.key(), addresses.getFirst(), r.pod());
+        return f;
     }
 
     // ---- DEL and CNI GC ----

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.podnet.api.AgentReply;
 import dev.podnet.api.AgentRequest;
 import dev.podnet.api.CniException;
+import dev.podnet.cloud.Ec2Error;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.sim.CallLog;
 import dev.podnet.cloud.sim.DefaultWorld;
@@ -117,6 +118,24 @@ class AgentStatefulMoveTest {
 
                 client.pods().inNamespace("shop").withName("db-0").delete();
                 String again = pod(client, stsUid);
+                // Cut short after the record names node-b, before EC2 moved the address: code 11, retried below.
+                cloud.faults().injectRate("AssignPrivateIpAddresses", Ec2Error.INTERNAL_ERROR, 1.0);
+                AgentReply cut = AgentTest.ask(b.socket(), AgentRequest.add("c2", "eth0", "/x", null, List.of(),
+                        args(again)));
+                assertThat(cut).isInstanceOfSatisfying(AgentReply.Failure.class, f -> {
+                    assertThat(f.code()).isEqualTo(CniException.TRY_AGAIN_LATER);
+                    assertThat(f.details()).contains("address " + address + " could not move to");
+                });
+                AgentCloudTest.await("node-a's GC round drops the reservation", () -> {
+                    try {
+                        return !held(a).contains(address);
+                    } catch (Exception e) {
+                        throw new AssertionError(e);
+                    }
+                });
+                assertThat(secondaries(cloud, DefaultWorld.INSTANCE_M5_LARGE)).as("still on node-a's ENI, unused")
+                        .contains(address);
+                cloud.faults().clear();
                 assertThat(add(b, "c2", again)).isEqualTo(address);
                 assertThat(secondaries(cloud, SECOND)).contains(address);
                 assertThat(secondaries(cloud, DefaultWorld.INSTANCE_M5_LARGE)).doesNotContain(address);

@@ -215,7 +215,13 @@ public final class WarmPool {
                 .findFirst().orElseThrow(() -> new IpamException(IpamException.Reason.EXHAUSTED, "address " + address
                         + " cannot move to " + node.instanceId() + ": none of its ENIs in subnets " + cidrs.values()
                         + " has a free slot in the address's subnet"));
-        cloud.assignPrivateIpAddresses(eni.id(), List.of(address.toCanonicalString()), true);
+        try {
+            cloud.assignPrivateIpAddresses(eni.id(), List.of(address.toCanonicalString()), true);
+        } catch (CloudException e) {
+            // EXHAUSTED is CNI code 11: the runtime retries the ADD, and the retry claims again.
+            throw new IpamException(IpamException.Reason.EXHAUSTED, "address " + address + " could not move to "
+                    + eni.id() + " of " + node.instanceId() + ": " + e.getMessage(), e);
+        }
         refresh();
         LOG.log(System.Logger.Level.INFO, "took {0} over onto {1} (AllowReassignment) for {2}", address, eni.id(), pod);
         return reclaim(key, address, pod);
