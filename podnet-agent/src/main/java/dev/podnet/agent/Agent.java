@@ -40,6 +40,8 @@ public final class Agent implements AutoCloseable {
     private final CountDownLatch closed = new CountDownLatch(1);
     private final LineServer socket;
     private final Map<String, FedPool> fed = new LinkedHashMap<>();
+    /** StatefulSet pods' fixed addresses; null without an API server. */
+    private StatefulPods stateful;
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
         AgentMetrics metrics = new AgentMetrics(this::poolCounts);
@@ -84,10 +86,14 @@ public final class Agent implements AutoCloseable {
                         .withConfig(k.client().getConfiguration()).build(), c).name("ippools").holder(k.node()).open(),
                         k.node(), ipam, clock);
                 servers.add(shared);
-                apiPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared,
+                ApiPools ipPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared,
                         p -> slot.map(s -> s.serves(p)).orElse(true));
+                apiPools = ipPools;
+                stateful = new StatefulPods(k.client(), k.node(), ipam, pool -> fed.containsKey(pool) ? fed.get(pool)
+                        : ipPools.shared(pool).map(FedPool::of).orElse(null));
             }
-            service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools);
+            service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools,
+                    stateful);
             socket = new LineServer(config.socket(), service::handle, AgentWire::tooLongReply);
             servers.add(socket);
             config.kube().ifPresent(kube -> servers.add(podGc(kube, metrics)));
@@ -121,7 +127,8 @@ public final class Agent implements AutoCloseable {
      */
     private ControlLoop podGc(KubeApi kube, AgentMetrics metrics) {
         return background("podnet-pod-gc", kube.podGcInterval(),
-                new PodGc(kube.client(), ipam::allocations, service::release, metrics)::run);
+                new PodGc(kube.client(), ipam::allocations, service::release, metrics,
+                        new StatefulPodGc(stateful, service::release))::run);
     }
 
     /** A round at start, then one every {@code interval}; a round that fails waits for the next. */

@@ -23,6 +23,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import dev.podnet.linux.NetNamespace;
 
 /**
@@ -41,6 +42,8 @@ public final class AgentService {
     private final NetNamespace node;
     /** The API server's IPPools, when the agent has an API server; null without. */
     private final ApiPools apiPools;
+    /** StatefulSet pods' fixed addresses, when the agent has an API server; null without. */
+    private final StatefulPods stateful;
 
     /**
      * @param pools       the configured pool names; the first serves requests that name none
@@ -51,6 +54,13 @@ public final class AgentService {
      */
     AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
                  Map<String, Integer> routeTables, NetNamespace node, ApiPools apiPools) {
+        this(ipam, pools, metrics, fed, routeTables, node, apiPools, null);
+    }
+
+    /** @param stateful StatefulSet pods' fixed addresses, or null without an API server */
+    AgentService(Ipam ipam, List<String> pools, AgentMetrics metrics, Map<String, FedPool> fed,
+                 Map<String, Integer> routeTables, NetNamespace node, ApiPools apiPools, StatefulPods stateful) {
+        this.stateful = stateful;
         this.node = node;
         this.apiPools = apiPools;
         this.ipam = ipam;
@@ -110,7 +120,12 @@ public final class AgentService {
             return switch (request.op()) {
                 case ADD -> add(request, pool);
                 case DEL -> {
-                    release(AttachmentKey.of(request.containerId(), request.ifName()));
+                    AttachmentKey key = AttachmentKey.of(request.containerId(), request.ifName());
+                    if (stateful != null) {
+                        stateful.del(key, this::release);
+                    } else {
+                        release(key);
+                    }
                     yield new AgentReply.Success(null);
                 }
                 case CHECK -> ipam.find(AttachmentKey.of(request.containerId(), request.ifName()))
@@ -118,8 +133,11 @@ public final class AgentService {
                         .orElseThrow(() -> new CniException(CniException.UNKNOWN_CONTAINER, "unknown attachment",
                                 "no address is held for " + request.containerId() + "/" + request.ifName()));
                 case GC -> {
-                    Set<AttachmentKey> valid = new HashSet<>();
-                    request.validAttachments().forEach(a -> valid.add(AttachmentKey.of(a.containerId(), a.ifName())));
+                    Set<AttachmentKey> listed = new HashSet<>();
+                    request.validAttachments().forEach(a -> listed.add(AttachmentKey.of(a.containerId(), a.ifName())));
+                    // The runtime does not know the reservations of StatefulSet pods: they stay valid.
+                    Set<AttachmentKey> valid = stateful == null ? listed : stateful.keepThroughGc(pool,
+                            listed, this::release);
                     if (fedPool(pool).isPresent()) {
                         fedPool(pool).get().gc(valid);
                     } else {
@@ -171,13 +189,20 @@ public final class AgentService {
             shared = chosen.shared().map(FedPool::of);
         }
         try {
-            if (shared.isPresent()) {
-                // Recorded under the shared pool's name, as its blocks know their pods by it.
-                Allocation a = shared.get().allocate(r.key(), r.requested(), r.pod());
+            Optional<FedPool> from = shared;
+            // A shared pool's allocation is recorded under the pool's name, as its blocks know their pods by it.
+            Function<AllocationRequest, Allocation> allocate = from.isEmpty() ? this::allocate : req -> {
+                Allocation a = from.get().allocate(req.key(), req.requested(), req.pod());
                 metrics.allocated(a.pool(), a.addresses().size());
-                return held(a);
+                return a;
+            };
+            if (stateful != null && r.pod().isPresent()) {
+                Optional<Allocation> kept = stateful.add(r, allocate, this::release);
+                if (kept.isPresent()) {
+                    return held(kept.get());
+                }
             }
-            return held(allocate(r));
+            return held(allocate.apply(r));
         } catch (IpamException e) {
             throw e.reason() == IpamException.Reason.CONFLICT && !r.requested().isEmpty() ? withOwner(e, r) : e;
         }

@@ -25,6 +25,26 @@ interface FedPool {
 
     AgentReply.PoolStatus counts(String name);
 
+    /** A StatefulSet pod taking its own address back, out of its release quarantine if it rests there. */
+    default Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        return allocate(key, List.of(address), pod);
+    }
+
+    /** Whether a StatefulSet pod's address can follow it here from another node ({@link #claim}). */
+    default boolean movable() {
+        return false;
+    }
+
+    /** Takes {@code address} over from another node and allocates it to {@code key}; see {@link #movable}. */
+    default Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        throw new UnsupportedOperationException("addresses of this pool do not move between nodes");
+    }
+
+    /** Drops addresses that now belong to another node: unlike {@link #release}, they never serve here again. */
+    default Optional<Allocation> forget(AttachmentKey key) {
+        return release(key);
+    }
+
     /** The route table for traffic from the allocation's addresses; empty for the main table. */
     default Optional<Integer> routeTable(Allocation a) {
         return Optional.empty();
@@ -49,6 +69,26 @@ interface FedPool {
 
             public List<Allocation> gc(Set<AttachmentKey> valid) {
                 return w.gc(valid);
+            }
+
+            @Override
+            public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+                return w.reclaim(key, address, pod);
+            }
+
+            @Override
+            public boolean movable() {
+                return true;
+            }
+
+            @Override
+            public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+                return w.claim(key, address, pod);
+            }
+
+            @Override
+            public Optional<Allocation> forget(AttachmentKey key) {
+                return w.forget(key);
             }
 
             @Override

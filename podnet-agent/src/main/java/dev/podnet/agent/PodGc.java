@@ -30,14 +30,42 @@ final class PodGc {
     record Round(int checked, List<Allocation> released, Optional<KubeApiException> stoppedBy) {
     }
 
+    /** What becomes of an allocation whose pod is gone or replaced, when it may be a StatefulSet pod's. */
+    enum Verdict {
+        /** No StatefulSet keeps it: released as any other. */
+        NOT_STATEFUL,
+        /** Kept (or re-keyed to its reservation) for the pod's next incarnation. */
+        KEEP,
+        /** Its StatefulSet no longer wants it: released, its record already deleted. */
+        RELEASE,
+        /** It moved to another node with its pod: already dropped here, never to serve here again. */
+        DROPPED
+    }
+
+    /** Judges the allocations of StatefulSet pods; a {@link KubeApiException} leaves the allocation for next round. */
+    @FunctionalInterface
+    interface Stateful {
+        Verdict judge(Allocation a, Pod live);
+
+        Stateful NONE = (a, live) -> Verdict.NOT_STATEFUL;
+    }
+
     private final KubernetesClient client;
     private final Supplier<List<Allocation>> allocations;
     private final Function<AttachmentKey, Optional<Allocation>> release;
     private final AgentMetrics metrics;
+    private final Stateful stateful;
 
     /** @param release the agent's release path (quarantine, fed pools' free lists); empty if nothing was held */
     PodGc(KubernetesClient client, Supplier<List<Allocation>> allocations,
           Function<AttachmentKey, Optional<Allocation>> release, AgentMetrics metrics) {
+        this(client, allocations, release, metrics, Stateful.NONE);
+    }
+
+    /** @param stateful decides for StatefulSet pods' allocations, which outlive their pod objects */
+    PodGc(KubernetesClient client, Supplier<List<Allocation>> allocations,
+          Function<AttachmentKey, Optional<Allocation>> release, AgentMetrics metrics, Stateful stateful) {
+        this.stateful = stateful;
         this.client = client;
         this.allocations = allocations;
         this.release = release;
@@ -67,7 +95,21 @@ final class PodGc {
             }
             checked++;
             Optional<String> why = why(pod, live);
+            Verdict verdict = Verdict.NOT_STATEFUL;
             if (why.isPresent()) {
+                try {
+                    verdict = stateful.judge(a, live);
+                } catch (KubeApiException e) {
+                    metrics.podGcFailed();
+                    LOG.log(System.Logger.Level.WARNING, "pod GC: cannot tell whether StatefulSet pod {0} keeps its "
+                            + "addresses; they stay: {1}", pod, e.getMessage());
+                    if (e.unavailable()) {
+                        return new Round(checked, released, Optional.of(e));
+                    }
+                    continue;
+                }
+            }
+            if (why.isPresent() && (verdict == Verdict.NOT_STATEFUL || verdict == Verdict.RELEASE)) {
                 release.apply(a.key()).ifPresent(r -> {
                     released.add(r);
                     metrics.podGcReleased(r.pool(), live == null ? "deleted" : "replaced");

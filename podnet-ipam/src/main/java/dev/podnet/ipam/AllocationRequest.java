@@ -14,9 +14,13 @@ import java.util.Optional;
  * <p>{@code sources} are the engine pools to take the addresses from when they are not {@code pool} itself: the IP
  * pools a pod's annotations or the network chose, tried in order per family, the first with a free address giving
  * it. The allocation is still recorded under {@code pool}, the network, which is what CNI GC names.
+ *
+ * <p>{@code reclaim}: a requested address resting in quarantine is taken out of it for this request instead of being
+ * refused. Only for an owner taking its own address back (a StatefulSet pod re-created under its name): the quarantine
+ * is there to keep a released address from a different pod, not from the pod that released it.
  */
 public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod,
-                                List<String> sources) {
+                                List<String> sources, boolean reclaim) {
 
     public AllocationRequest {
         Objects.requireNonNull(key, "key");
@@ -36,6 +40,14 @@ public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> 
             normalised.add(n);
         }
         requested = List.copyOf(normalised);
+        if (reclaim && requested.isEmpty()) {
+            throw IpamException.invalid("reclaiming from quarantine needs requested addresses");
+        }
+    }
+
+    public AllocationRequest(AttachmentKey key, String pool, List<IPAddress> requested, Optional<PodRef> pod,
+                             List<String> sources) {
+        this(key, pool, requested, pod, sources, false);
     }
 
     /** From {@code pool} itself. */
@@ -49,12 +61,17 @@ public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> 
     }
 
     public AllocationRequest withPod(Optional<PodRef> pod) {
-        return new AllocationRequest(key, pool, requested, pod, sources);
+        return new AllocationRequest(key, pool, requested, pod, sources, reclaim);
+    }
+
+    /** The same, taking its requested addresses out of quarantine if they rest there (see the class comment). */
+    public AllocationRequest reclaiming() {
+        return new AllocationRequest(key, pool, requested, pod, sources, true);
     }
 
     /** The same, taking its addresses from {@code sources} (see the class comment). */
     public AllocationRequest from(List<String> sources) {
-        return new AllocationRequest(key, pool, requested, pod, sources);
+        return new AllocationRequest(key, pool, requested, pod, sources, reclaim);
     }
 
     public static AllocationRequest of(AttachmentKey key, String pool) {

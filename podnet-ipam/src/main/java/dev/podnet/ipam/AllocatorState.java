@@ -55,6 +55,67 @@ final class AllocatorState {
         if (existing != null) {
             return new Outcome(requireSame(existing, request), false);
         }
+        if (request.reclaim()) {
+            return reclaiming(request, now);
+        }
+        return allocateNew(request, now);
+    }
+
+    /**
+     * Lifts the requested addresses out of quarantine, then allocates as usual; a refusal puts them back as they were.
+     * The journal needs nothing new: replaying an allocation of a quarantined address already takes it out.
+     */
+    private Outcome reclaiming(AllocationRequest request, Instant now) {
+        quarantine.expire(now);
+        Map<Slot, Instant> lifted = new LinkedHashMap<>();
+        for (IPAddress address : request.requested()) {
+            Slot slot = locate(address);
+            if (slot != null && quarantine.contains(slot)) {
+                lifted.put(slot, quarantine.lift(slot));
+            }
+        }
+        try {
+            return allocateNew(request, now);
+        } catch (RuntimeException e) {
+            lifted.forEach(quarantine::restore);
+            throw e;
+        }
+    }
+
+    /**
+     * Gives the allocation of {@code from} to {@code to}, addresses and all, without their passing through quarantine
+     * or the free list: a StatefulSet pod's addresses kept for its name between two incarnations, and handed on.
+     */
+    Allocation rekey(AttachmentKey from, AttachmentKey to, Optional<PodRef> pod) {
+        Allocation a = held.get(from);
+        if (a == null) {
+            throw new IpamException(Reason.NOT_FOUND, from + " holds no address to hand to " + to);
+        }
+        if (held.containsKey(to)) {
+            throw new IpamException(Reason.CONFLICT, to + " already holds " + held.get(to).addresses()
+                    + "; it cannot also take those of " + from);
+        }
+        held.remove(from);
+        if (a.addresses() instanceof SlotAddresses slots) {
+            for (int i = 0; i < slots.size(); i++) {
+                slots.slot(i).disown();
+                slots.slot(i).own(to);
+            }
+        } else {
+            for (AssignedAddress x : a.addresses()) {
+                Slot slot = locate(x.address());
+                if (slot != null && from.equals(slot.owner())) {
+                    slot.disown();
+                    slot.own(to);
+                }
+            }
+        }
+        Allocation moved = new Allocation(to, a.pool(), a.addresses(), a.allocatedAt(), pod.or(a::pod));
+        held.add(moved);
+        return moved;
+    }
+
+    private Outcome allocateNew(AllocationRequest request, Instant now) {
         if (!request.sources().isEmpty()) {
             return new Outcome(allocateFromSources(request, now), true);
         }

@@ -119,6 +119,22 @@ public final class Ipam implements AutoCloseable {
         });
     }
 
+    /**
+     * Hands the allocation of {@code from} to {@code to} in one journal record, its addresses never free or in
+     * quarantine between the two: how a StatefulSet pod's addresses wait under a reservation key for the pod's next
+     * incarnation, and how that incarnation takes them. {@code pod}, when given, becomes the allocation's pod.
+     * NOT_FOUND if {@code from} holds nothing, CONFLICT if {@code to} holds something.
+     */
+    public Allocation rekey(AttachmentKey from, AttachmentKey to, Optional<PodRef> pod) {
+        Objects.requireNonNull(from, "from");
+        Objects.requireNonNull(to, "to");
+        Objects.requireNonNull(pod, "pod");
+        return change(now -> {
+            Allocation moved = state.rekey(from, to, pod);
+            return new Change<>(moved, List.of(new JournalRecord.Rekeyed(from, to, now, pod)));
+        });
+    }
+
     /** Releases every attachment of one container. */
     public List<Allocation> releaseContainer(String containerId) {
         AttachmentKey.requireContainerId(containerId);

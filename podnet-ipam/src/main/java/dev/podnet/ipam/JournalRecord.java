@@ -26,6 +26,10 @@ sealed interface JournalRecord {
     record Released(AttachmentKey key, Instant at) implements JournalRecord {
     }
 
+    /** The allocation of {@code from} now belongs to {@code to}, with {@code pod} if given; one line, so all or none. */
+    record Rekeyed(AttachmentKey from, AttachmentKey to, Instant at, Optional<PodRef> pod) implements JournalRecord {
+    }
+
     /** Snapshot only: an address resting since {@code releasedAt}. */
     record Quarantined(IPAddress address, Instant releasedAt) implements JournalRecord {
     }

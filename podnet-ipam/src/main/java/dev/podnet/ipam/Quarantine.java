@@ -85,6 +85,27 @@ final class Quarantine {
         slot.range().used++;
     }
 
+    /**
+     * Frees a quarantined slot at once, for its owner to take back; {@link #restore} undoes it with the returned
+     * release time if that allocation then fails.
+     */
+    Instant lift(Slot slot) {
+        Entry e = live.remove(slot);
+        if (e == null) {
+            throw new IllegalStateException(slot + " is not in quarantine");
+        }
+        slot.range().quarantined--;
+        slot.range().free(slot.offset());
+        return e.releasedAt();
+    }
+
+    /** Puts a slot {@link #lift}ed a moment ago back, resting since {@code releasedAt} as before. */
+    void restore(Slot slot, Instant releasedAt) {
+        slot.range().take(slot.offset());
+        slot.range().used++;
+        add(slot, releasedAt);
+    }
+
     /** The earliest end of quarantine among slots that match, for the "exhausted" message. */
     Optional<Instant> earliestEnd(Predicate<Slot> which) {
         return live.values().stream().filter(e -> which.test(e.slot())).map(Entry::releasedAt)

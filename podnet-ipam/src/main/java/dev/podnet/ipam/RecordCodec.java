@@ -3,6 +3,7 @@ package dev.podnet.ipam;
 import dev.podnet.ipam.JournalRecord.Allocated;
 import dev.podnet.ipam.JournalRecord.Cursor;
 import dev.podnet.ipam.JournalRecord.Quarantined;
+import dev.podnet.ipam.JournalRecord.Rekeyed;
 import dev.podnet.ipam.JournalRecord.Released;
 import dev.podnet.ipam.IpamException.Reason;
 import dev.podnet.net.FramedFile;
@@ -27,6 +28,9 @@ import java.util.Optional;
  *                                         allocated; ADDRS is comma-separated canonical addresses, IPv4 first;
  *                                         POD is NAMESPACE/NAME/UID of the Kubernetes pod, when the ADD named one
  *   R MILLIS CONTAINER IFNAME             released (the addresses enter quarantine at MILLIS)
+ *   K MILLIS CONTAINER IFNAME CONTAINER IFNAME [POD]
+ *                                         re-keyed: the first attachment's allocation now belongs to the second
+ *                                         (and to POD when given), its addresses never free in between
  *   Q MILLIS ADDR                         snapshot: ADDR is quarantined since MILLIS
  *   C POOL ADDR                           snapshot: the search of ADDR's family in POOL resumes after ADDR
  *   E COUNT                               snapshot: last record; COUNT records came before it
@@ -64,6 +68,8 @@ final class RecordCodec {
                     + " " + a.pool() + " " + String.join(",", a.addresses().stream().map(Addresses::text).toList())
                     + a.pod().map(p -> " " + p.token()).orElse("");
             case Released r -> "R " + r.at().toEpochMilli() + " " + r.key().containerId() + " " + r.key().ifName();
+            case Rekeyed k -> "K " + k.at().toEpochMilli() + " " + k.from().containerId() + " " + k.from().ifName()
+                    + " " + k.to().containerId() + " " + k.to().ifName() + k.pod().map(p -> " " + p.token()).orElse("");
             case Quarantined q -> "Q " + q.releasedAt().toEpochMilli() + " " + Addresses.text(q.address());
             case Cursor c -> "C " + c.pool() + " " + Addresses.text(c.address());
         };
@@ -86,6 +92,11 @@ final class RecordCodec {
                 case "R" -> {
                     arity(t, 4);
                     yield new Released(AttachmentKey.of(t[2], t[3]), millis(t[1]));
+                }
+                case "K" -> {
+                    arity(t, t.length == 7 ? 7 : 6);
+                    Optional<PodRef> pod = t.length == 7 ? Optional.of(PodRef.parse(t[6])) : Optional.empty();
+                    yield new Rekeyed(AttachmentKey.of(t[2], t[3]), AttachmentKey.of(t[4], t[5]), millis(t[1]), pod);
                 }
                 case "Q" -> {
                     arity(t, 3);

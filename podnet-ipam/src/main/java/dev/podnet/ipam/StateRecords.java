@@ -3,6 +3,7 @@ package dev.podnet.ipam;
 import dev.podnet.ipam.JournalRecord.Allocated;
 import dev.podnet.ipam.JournalRecord.Cursor;
 import dev.podnet.ipam.JournalRecord.Quarantined;
+import dev.podnet.ipam.JournalRecord.Rekeyed;
 import dev.podnet.ipam.JournalRecord.Released;
 import dev.podnet.net.JournaledDirectory;
 import inet.ipaddr.IPAddress;
@@ -23,6 +24,7 @@ final class StateRecords {
             switch (record) {
                 case Allocated a -> state.replayAllocated(a);
                 case Released r when !snapshot -> state.replayReleased(r.key(), r.at());
+                case Rekeyed k when !snapshot -> state.rekey(k.from(), k.to(), k.pod());
                 case Quarantined q when snapshot -> state.replayQuarantined(q.address(), q.releasedAt());
                 case Cursor c when snapshot -> state.replayCursor(c.pool(), c.address());
                 default -> throw new IllegalStateException("unexpected record " + RecordCodec.payload(record));

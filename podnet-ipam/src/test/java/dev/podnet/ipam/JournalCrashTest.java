@@ -51,7 +51,15 @@ class JournalCrashTest {
                     .withPod(java.util.Optional.of(PodRefTest.WEB)));
             states.add(state(ipam));
             clock.advance(Duration.ofSeconds(3));
-            ipam.release(AttachmentKey.of("c3", "eth0"));
+            List<inet.ipaddr.IPAddress> c3 = ipam.release(AttachmentKey.of("c3", "eth0")).orElseThrow().addresses()
+                    .stream().map(AssignedAddress::address).toList();
+            states.add(state(ipam));
+            // A StatefulSet pod's addresses kept under a reservation key, then taken back by its next incarnation.
+            ipam.rekey(AttachmentKey.of("c9", "net1"), AttachmentKey.of("sts_shop_db-0", "net1"),
+                    java.util.Optional.empty());
+            states.add(state(ipam));
+            ipam.allocate(new AllocationRequest(AttachmentKey.of("c3b", "eth0"), "ds", c3, java.util.Optional.empty(),
+                    List.of()).reclaiming());
             states.add(state(ipam));
         }
         return states;

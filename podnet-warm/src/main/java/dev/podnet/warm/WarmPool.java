@@ -171,6 +171,88 @@ public final class WarmPool {
         return released;
     }
 
+    /**
+     * ADD of a pod taking back its own address (a StatefulSet pod's, see the agent's StatefulPods): as a requested
+     * ADD, but the address may still rest in its release quarantine, which is there to keep it from other pods.
+     */
+    public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (ipam.find(key).isEmpty() && !take(address)) {
+            throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + address
+                    + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
+        }
+        try {
+            return ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod, List.of()).reclaiming());
+        } catch (RuntimeException e) {
+            giveBack(List.of(address));
+            throw e;
+        }
+    }
+
+    /**
+     * Moves {@code address} from whichever ENI holds it in the subnet to one of this node's (AssignPrivateIpAddresses
+     * with AllowReassignment), and lets it join the free list: a StatefulSet pod's address following the pod to this
+     * node, then allocates it to {@code key}. Secondary-address mode only: in prefix mode the address belongs to another
+     * node's /28. EC2 answers a repeated assignment with no change, so a retried ADD claims again harmlessly.
+     */
+    public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (config.prefixMode()) {
+            throw new IpamException(IpamException.Reason.CONFLICT, "address " + address + " cannot move to "
+                    + node.instanceId() + ": with prefix delegation it belongs to another node's /28 prefix");
+        }
+        NodeSupply current = readSupply();
+        if (current.slotIndex().containsKey(address)) {
+            return allocateReserved(key, address, pod);
+        }
+        List<String> subnets = current.enis().stream().filter(e -> e.forPods() && e.attached()
+                && e.slots().size() < limits.slotsPerEni()).map(NodeSupply.Eni::subnetId).distinct().toList();
+        Map<String, String> cidrs = new java.util.HashMap<>();
+        cloud.describeSubnets(subnets).forEach(sn -> cidrs.put(sn.id(), sn.cidrBlock()));
+        NodeSupply.Eni eni = current.enis().stream().filter(e -> e.forPods() && e.attached()
+                        && e.slots().size() < limits.slotsPerEni() && cidrs.containsKey(e.subnetId())
+                        && new inet.ipaddr.IPAddressString(cidrs.get(e.subnetId())).getAddress().toPrefixBlock()
+                        .contains(address))
+                .findFirst().orElseThrow(() -> new IpamException(IpamException.Reason.EXHAUSTED, "address " + address
+                        + " cannot move to " + node.instanceId() + ": none of its ENIs in subnets " + cidrs.values()
+                        + " has a free slot in the address's subnet"));
+        try {
+            cloud.assignPrivateIpAddresses(eni.id(), List.of(address.toCanonicalString()), true);
+        } catch (CloudException e) {
+            // EXHAUSTED is CNI code 11: the runtime retries the ADD, and the retry claims again.
+            throw new IpamException(IpamException.Reason.EXHAUSTED, "address " + address + " could not move to "
+                    + eni.id() + " of " + node.instanceId() + ": " + e.getMessage(), e);
+        }
+        LOG.log(System.Logger.Level.INFO, "took {0} over onto {1} (AllowReassignment) for {2}", address, eni.id(), pod);
+        return allocateReserved(key, address, pod);
+    }
+
+    /**
+     * The address EC2 now lists on this node, taken for {@code key} in the same refresh that finds it: between a
+     * refresh and a later take, the loop could hand it back to EC2 as a surplus free address.
+     */
+    private Allocation allocateReserved(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (ipam.find(key).isEmpty() && !refresh(address)) {
+            throw new IpamException(IpamException.Reason.EXHAUSTED, "address " + address + " is not on a ready ENI of "
+                    + node.instanceId() + " yet; try again");
+        }
+        try {
+            return ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod, List.of()).reclaiming());
+        } catch (RuntimeException e) {
+            giveBack(List.of(address));
+            throw e;
+        }
+    }
+
+    /**
+     * Drops the attachment's addresses without their ever coming back to this node's free list: EC2 has moved them to
+     * another node's ENI, so this node must neither hand them out nor unassign them. The next refresh no longer lists
+     * them; until then they are simply absent from the free list, which is all the unassign paths take from.
+     */
+    public Optional<Allocation> forget(AttachmentKey key) {
+        Optional<Allocation> released = ipam.release(key);
+        released.ifPresent(a -> a.addresses().forEach(x -> take(x.address())));
+        return released;
+    }
+
     /** CNI GC for this pool. */
     public List<Allocation> gc(Set<AttachmentKey> valid) {
         List<Allocation> released = ipam.gc(pool, valid);
@@ -332,9 +414,15 @@ public final class WarmPool {
 
     /**
      * Re-reads the node's ENIs from EC2, lets the node set up (or tear down) their links and tables, and brings the
-     * free list in line: addresses of ENIs set up join, vanished ones leave.
+     * free list in line: addresses of ENIs set up join, vanished ones leave. Synchronized: the loop and a
+     * {@link #claim} on the ADD path may both refresh.
      */
     private void refresh() {
+        refresh(null);
+    }
+
+    /** As {@link #refresh()}, and takes {@code reserve} off the free list if it is there now; whether it was. */
+    private synchronized boolean refresh(IPAddress reserve) {
         NodeSupply fresh = readSupply();
         Set<String> ready = interfaces.sync(fresh);
         Set<IPAddress> now = new LinkedHashSet<>(fresh.podAddresses(e -> ready.contains(e.id())));
@@ -348,11 +436,13 @@ public final class WarmPool {
                 }
             }
         }
-        List<IPAddress> unused = joining.stream().filter(a -> !(ipam.use(a) instanceof AddressUse.Held)).toList();
+        List<IPAddress> unused = joining.stream().filter(a -> !a.equals(reserve)
+                && !(ipam.use(a) instanceof AddressUse.Held)).toList();
         slotIndex = fresh.slotIndex();
         supply = fresh;
         usable = now;
         giveBack(unused);
+        return reserve != null && (joining.contains(reserve) || take(reserve));
     }
 
     private NodeSupply readSupply() {
