@@ -11,6 +11,7 @@ import dev.podnet.ipam.AddressUse;
 import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AllocationRequest;
 import inet.ipaddr.IPAddress;
+import io.fabric8.kubernetes.api.model.Pod;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
@@ -181,12 +182,14 @@ public final class AgentService {
     private AgentReply add(AgentRequest request, String pool) {
         var r = IpamBridge.request(request.containerId(), request.ifName(), pool, request.ips(), request.args());
         Optional<FedPool> shared = Optional.empty();
+        Optional<Pod> pod = Optional.empty();
         if (apiPools != null && r.pod().isPresent()) {
             ApiPools.Chosen chosen = apiPools.choose(r.pod().get(), request.ifName(), pool);
             // Addresses the runtime asks for (CNI "ips") come before the pod's annotations.
             r = new AllocationRequest(r.key(), pool, r.requested().isEmpty() ? chosen.requested() : r.requested(),
                     r.pod(), chosen.sources());
             shared = chosen.shared().map(FedPool::of);
+            pod = chosen.pod();
         }
         try {
             Optional<FedPool> from = shared;
@@ -197,7 +200,7 @@ public final class AgentService {
                 return a;
             };
             if (stateful != null && r.pod().isPresent()) {
-                Optional<Allocation> kept = stateful.add(r, allocate, this::release);
+                Optional<Allocation> kept = stateful.add(r, pod, allocate, this::release);
                 if (kept.isPresent()) {
                     return held(kept.get());
                 }

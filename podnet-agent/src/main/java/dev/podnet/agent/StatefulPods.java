@@ -88,14 +88,15 @@ final class StatefulPods {
      *
      * @param allocate the agent's usual allocation, for a pod's first ADD
      * @param release  the agent's release path, to undo that allocation when its record cannot be written
+     * @param read     the pod, when this ADD has read it already (for its IP pools)
      */
-    Optional<Allocation> add(AllocationRequest r, Function<AllocationRequest, Allocation> allocate,
+    Optional<Allocation> add(AllocationRequest r, Optional<Pod> read, Function<AllocationRequest, Allocation> allocate,
                              Function<AttachmentKey, Optional<Allocation>> release) {
         PodRef ref = r.pod().orElseThrow();
         Pod pod;
         try {
-            pod = KubeApiException.call(client, () -> client.pods().inNamespace(ref.namespace())
-                    .withName(ref.name()).get());
+            pod = read.isPresent() ? read.get() : KubeApiException.call(client, () -> client.pods()
+                    .inNamespace(ref.namespace()).withName(ref.name()).get());
         } catch (KubeApiException e) {
             // The node's pools keep serving while the API server is away (ApiPools): a reservation this node holds
             // for the pod's name says enough, and any other pod is served as usual.

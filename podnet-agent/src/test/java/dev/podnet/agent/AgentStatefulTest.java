@@ -267,7 +267,7 @@ class AgentStatefulTest {
                 Optional.of(new PodRef("shop", "db-0", uid)));
         StatefulPods stateful = new StatefulPods(client, "node-a", ipam, pool -> null);
         // Between the allocation and the record's create, a foreign object takes the name.
-        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stateful.add(request, r -> {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> stateful.add(request, Optional.empty(), r -> {
             var a = ipam.allocate(r);
             foreignObject("db-0");
             return a;
