@@ -2,12 +2,10 @@ package dev.podnet.kube;
 
 import dev.podnet.net.Cidr;
 import dev.podnet.net.InvalidInputException;
-import inet.ipaddr.AddressStringParameters;
 import inet.ipaddr.IPAddress;
 import inet.ipaddr.IPAddressSeqRange;
 import inet.ipaddr.IPAddressString;
 import inet.ipaddr.IPAddressStringParameters;
-import inet.ipaddr.ipv4.IPv4AddressStringParameters;
 import java.math.BigInteger;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -19,23 +17,9 @@ import java.util.List;
  * a /10 or an IPv6 /64 is two numbers, whatever its size.
  */
 final class AddressSpans {
-
-    /** As strict as {@link Cidr}: "10.0.0.01" or "10.1" would silently be another address. */
-    private static final IPAddressStringParameters STRICT = strict();
+    private static final IPAddressStringParameters STRICT = Cidr.STRICT_ADDRESS;
 
     private AddressSpans() {
-    }
-
-    private static IPAddressStringParameters strict() {
-        IPAddressStringParameters.Builder builder = new IPAddressStringParameters.Builder()
-                .allowEmpty(false).allowAll(false).allowSingleSegment(false).allowMask(false).allowPrefix(false);
-        IPv4AddressStringParameters.Builder v4 = builder.getIPv4AddressParametersBuilder();
-        v4.allow_inet_aton(false);
-        v4.allowLeadingZeros(false);
-        v4.setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE);
-        builder.getIPv6AddressParametersBuilder().setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE)
-                .allowZone(false);
-        return builder.toParams();
     }
 
     static String family(int ipVersion) {

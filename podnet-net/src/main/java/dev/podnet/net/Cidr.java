@@ -14,16 +14,22 @@ import java.math.BigInteger;
  */
 public record Cidr(IPAddress network) implements Comparable<Cidr> {
     /** Dotted quads and RFC 5952 text only: no inet_aton forms ("10.0.0/16"), wildcards, ranges or masks. */
-    private static final IPAddressStringParameters STRICT = strictParameters();
+    private static final IPAddressStringParameters STRICT = strictParameters(true);
+    /**
+     * The same for one address without a prefix length or zone, wherever podnet reads one: a typo ("10.0.0.01",
+     * "10.1") must not silently become another address.
+     */
+    public static final IPAddressStringParameters STRICT_ADDRESS = strictParameters(false);
 
-    private static IPAddressStringParameters strictParameters() {
+    private static IPAddressStringParameters strictParameters(boolean prefix) {
         IPAddressStringParameters.Builder builder = new IPAddressStringParameters.Builder()
-                .allowEmpty(false).allowAll(false).allowSingleSegment(false).allowMask(false);
+                .allowEmpty(false).allowAll(false).allowSingleSegment(false).allowMask(false).allowPrefix(prefix);
         IPv4AddressStringParameters.Builder v4 = builder.getIPv4AddressParametersBuilder();
         v4.allow_inet_aton(false);
         v4.allowLeadingZeros(false);
         v4.setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE);
-        builder.getIPv6AddressParametersBuilder().setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE);
+        builder.getIPv6AddressParametersBuilder().setRangeOptions(AddressStringParameters.RangeParameters.NO_RANGE)
+                .allowZone(prefix);
         return builder.toParams();
     }
 
