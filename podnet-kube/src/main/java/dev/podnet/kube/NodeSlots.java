@@ -3,7 +3,6 @@ package dev.podnet.kube;
 import dev.podnet.net.InvalidInputException;
 import io.fabric8.kubernetes.api.model.GenericKubernetesResource;
 import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.dsl.base.ResourceDefinitionContext;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -27,9 +26,6 @@ public final class NodeSlots {
     public static final String SLOT_LABEL = "podnet.dev/node-slot";
     public static final String GROUP_LABEL = "podnet.dev/node-group";
     public static final String ZONE_LABEL = "topology.kubernetes.io/zone";
-    static final ResourceDefinitionContext RESOURCE = new ResourceDefinitionContext.Builder()
-            .withGroup("podnet.dev").withVersion("v1").withKind("IPPool").withPlural("ippools")
-            .withNamespaced(false).build();
     /** Listings to try while every free slot seen is lost to another node. */
     static final int ROUNDS = 5;
 
@@ -114,16 +110,16 @@ public final class NodeSlots {
      * naming another node, or none, are left alone.
      */
     public void free(String node, String slot) {
-        List<Pool> pools = KubeApiException.call(client, () -> client.genericKubernetesResources(RESOURCE)
+        List<Pool> pools = KubeApiException.call(client, () -> client.genericKubernetesResources(IpPools.RESOURCE)
                 .withLabel(SLOT_LABEL, slot).list().getItems()).stream().map(Pool::of)
                 .sorted(Pool.PRIMARY_FIRST.reversed()).toList();
         for (Pool pool : pools) {
             NetworkConfigController.retriedOnConflict(() -> KubeApiException.call(client, () -> {
-                GenericKubernetesResource current = client.genericKubernetesResources(RESOURCE)
+                GenericKubernetesResource current = client.genericKubernetesResources(IpPools.RESOURCE)
                         .withName(pool.name()).get();
                 if (current != null && Pool.of(current).holders().contains(node)) {
                     spec(current).remove("nodeName");
-                    client.genericKubernetesResources(RESOURCE).resource(current).update();
+                    client.genericKubernetesResources(IpPools.RESOURCE).resource(current).update();
                 }
                 return null;
             }));
@@ -133,7 +129,7 @@ public final class NodeSlots {
     /** The slots of the group and zone, in name order, each with its pools primary first. */
     private List<Slot> slots(String nodeGroup, String zone) {
         List<GenericKubernetesResource> items = KubeApiException.call(client, () -> client
-                .genericKubernetesResources(RESOURCE).withLabels(Map.of(GROUP_LABEL, nodeGroup, ZONE_LABEL, zone))
+                .genericKubernetesResources(IpPools.RESOURCE).withLabels(Map.of(GROUP_LABEL, nodeGroup, ZONE_LABEL, zone))
                 .list().getItems());
         TreeMap<String, List<Pool>> bySlot = new TreeMap<>();
         for (GenericKubernetesResource item : items) {
@@ -151,7 +147,7 @@ public final class NodeSlots {
     private boolean won(String node, Pool primary) {
         spec(primary.object()).put("nodeName", List.of(node));
         try {
-            KubeApiException.call(client, () -> client.genericKubernetesResources(RESOURCE)
+            KubeApiException.call(client, () -> client.genericKubernetesResources(IpPools.RESOURCE)
                     .resource(primary.object()).update()); // carries the resourceVersion read
             return true;
         } catch (KubeApiException e) {
@@ -169,14 +165,14 @@ public final class NodeSlots {
                 continue;
             }
             NetworkConfigController.retriedOnConflict(() -> KubeApiException.call(client, () -> {
-                GenericKubernetesResource current = client.genericKubernetesResources(RESOURCE)
+                GenericKubernetesResource current = client.genericKubernetesResources(IpPools.RESOURCE)
                         .withName(sibling.name()).get();
                 if (current == null) {
                     throw new IllegalStateException("IPPool " + sibling.name() + " of slot " + slot.name()
                             + " was deleted while node " + node + " claimed the slot");
                 }
                 spec(current).put("nodeName", List.of(node));
-                return client.genericKubernetesResources(RESOURCE).resource(current).update();
+                return client.genericKubernetesResources(IpPools.RESOURCE).resource(current).update();
             }));
         }
         List<String> ipv4 = new ArrayList<>();

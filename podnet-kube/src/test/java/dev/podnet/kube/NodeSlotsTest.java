@@ -42,7 +42,7 @@ class NodeSlotsTest {
 
     @BeforeEach
     void noPools() {
-        var pools = client.genericKubernetesResources(NodeSlots.RESOURCE);
+        var pools = client.genericKubernetesResources(IpPools.RESOURCE);
         pools.list().getItems().forEach(p -> pools.withName(p.getMetadata().getName()).delete());
     }
 
@@ -59,7 +59,7 @@ class NodeSlotsTest {
             while (docs.hasNext()) {
                 GenericKubernetesResource pool = docs.next();
                 if (pool != null) {
-                    client.genericKubernetesResources(NodeSlots.RESOURCE).resource(pool).create();
+                    client.genericKubernetesResources(IpPools.RESOURCE).resource(pool).create();
                 }
             }
         }
@@ -73,7 +73,7 @@ class NodeSlotsTest {
 
     @SuppressWarnings("unchecked")
     private List<String> nodeName(String pool) {
-        GenericKubernetesResource read = client.genericKubernetesResources(NodeSlots.RESOURCE).withName(pool).get();
+        GenericKubernetesResource read = client.genericKubernetesResources(IpPools.RESOURCE).withName(pool).get();
         return (List<String>) ((Map<String, Object>) read.getAdditionalProperties().get("spec")).get("nodeName");
     }
 
@@ -179,7 +179,7 @@ class NodeSlotsTest {
 
     @Test
     void aSlotWithoutAnIpv4PoolIsWonOnItsIpv6Pool() {
-        client.genericKubernetesResources(NodeSlots.RESOURCE).resource(new GenericKubernetesResourceBuilder()
+        client.genericKubernetesResources(IpPools.RESOURCE).resource(new GenericKubernetesResourceBuilder()
                 .withApiVersion("podnet.dev/v1").withKind("IPPool")
                 .withNewMetadata().withName("v6only-0-v6").withLabels(Map.of(NodeSlots.SLOT_LABEL, "v6only-0",
                         NodeSlots.GROUP_LABEL, "v6only", NodeSlots.ZONE_LABEL, ZONE)).endMetadata()
