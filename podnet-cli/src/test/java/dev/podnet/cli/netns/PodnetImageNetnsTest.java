@@ -16,6 +16,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 import java.util.Properties;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
@@ -32,9 +33,10 @@ import picocli.CommandLine.Command;
 
 /**
  * The podnet image as a node runs it: {@code bin/podnet-image} writes the OCI tarball once for the class, Debian's
- * containerd imports it (see {@link Containerd}), and {@code ctr run} runs {@code podnet --version} and then the agent
- * against {@code podnet vpcsim}. The container shares the test's node namespace ({@code --net-host}), where vpcsim
- * listens on 127.0.0.1; the agent's socket directory is bind-mounted from the test's, so the test asks it from here.
+ * containerd imports it (see {@link Containerd}), and {@code ctr run} runs {@code podnet --version},
+ * {@code podnet install-cni} into a directory of the test's, and the agent against {@code podnet vpcsim}. The agent's
+ * container shares the test's node namespace ({@code --net-host}), where vpcsim listens on 127.0.0.1; its socket
+ * directory is bind-mounted from the test's, so the test asks it from here.
  * {@code --no-node-setup} keeps the agent from changing the namespace's routes, rules and sysctls.
  *
  * <p>The image is made from podnet-cli/target as the last package left it: inside Maven's test phase a second
@@ -83,7 +85,7 @@ class PodnetImageNetnsTest {
     }
 
     @Test
-    void theImageIsAnOciLayoutForThisMachineWithPodnetsLabelsAndRunsPodnetVersion() throws Exception {
+    void theImageIsAnOciLayoutWithPodnetsLabelsThatRunsPodnetVersionAndInstallsTheCniPlugins() throws Exception {
         JsonNode config = imageConfig();
         System.out.println("the image's config: " + config);
         assertThat(config.path("architecture").asText()).isEqualTo(dpkgArchitecture());
@@ -98,6 +100,20 @@ class PodnetImageNetnsTest {
             String out = containerd.ctrOk("run", "--rm", name, "version", "podnet", "--version").out();
             System.out.println("$ ctr run --rm " + name + " version podnet --version\n" + out.strip());
             assertThat(out.strip()).isEqualTo(Main.class.getAnnotation(Command.class).version()[0]);
+
+            // the DaemonSet's init container: the plugins land in the node's CNI directory, mounted at /host/opt/cni/bin
+            Path hostCniBin = Files.createDirectories(dir.resolve("host-cni-bin"));
+            List<String> install = List.of("run", "--rm", "--mount", "type=bind,src=" + hostCniBin
+                    + ",dst=/host/opt/cni/bin,options=rbind:rw", name, "install-cni", "podnet", "install-cni", "--dir",
+                    "/host/opt/cni/bin");
+            System.out.println("$ ctr " + String.join(" ", install) + "\n"
+                    + containerd.ctrOk(install.toArray(String[]::new)).out().strip());
+            // the native executable answers VERSION itself, on the host, with no agent and no JVM
+            String version = Processes.run(List.of(hostCniBin.resolve("podnet-ipam").toString()),
+                    Map.of("CNI_COMMAND", "VERSION"), "", Duration.ofSeconds(10)).requireSuccess("podnet-ipam VERSION").out();
+            System.out.println("$ CNI_COMMAND=VERSION " + hostCniBin.resolve("podnet-ipam") + "\n" + version.strip());
+            assertThat(version).contains("\"supportedVersions\"");
+            assertThat(hostCniBin.resolve("podnet")).isExecutable();
         }
     }
 
