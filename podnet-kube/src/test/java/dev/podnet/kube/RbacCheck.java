@@ -12,10 +12,12 @@ import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.LinkedHashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * Whether podnet's {@code rbac.yaml} allows the requests podnet made, decided as the API server's RBAC authorizer
@@ -72,19 +74,21 @@ public final class RbacCheck {
     }
 
     /**
-     * Throws an AssertionError that names every request (as "METHOD /path?query") that no rule allows, and the rule
-     * each one needs.
+     * Throws an AssertionError that names each missing rule and the requests (as "METHOD /path?query") that needed
+     * it: the first one, and how many more.
      */
     public void assertAllowed(List<String> requests) {
-        Set<String> denied = new LinkedHashSet<>();
+        Map<String, List<String>> denied = new LinkedHashMap<>();
         for (String request : requests) {
             String[] methodAndPath = request.split(" ", 2);
             attributes(methodAndPath[0], methodAndPath[1]).filter(a -> !allows(a))
-                    .ifPresent(a -> denied.add(request + " needs " + a.neededRule()));
+                    .ifPresent(a -> denied.computeIfAbsent(a.neededRule(), k -> new ArrayList<>()).add(request));
         }
         if (!denied.isEmpty()) {
-            throw new AssertionError("podnet made requests that its rbac.yaml does not allow:\n  "
-                    + String.join("\n  ", denied));
+            throw new AssertionError("podnet made requests that its rbac.yaml does not allow:"
+                    + denied.entrySet().stream().map(e -> "\n  " + e.getValue().getFirst() + " needs " + e.getKey()
+                            + (e.getValue().size() > 1 ? " (and " + (e.getValue().size() - 1) + " more)" : ""))
+                    .collect(Collectors.joining()));
         }
     }
 
