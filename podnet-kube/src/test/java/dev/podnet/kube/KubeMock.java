@@ -81,6 +81,11 @@ public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAl
                 .toList();
     }
 
+    /** Every request the server took so far, oldest first. */
+    synchronized List<Recorded> recordedRequests() {
+        return List.copyOf(recorded());
+    }
+
     /** Every request the server took so far, oldest first: the server's queue drained into {@code recorded}. */
     private List<Recorded> recorded() {
         try {
