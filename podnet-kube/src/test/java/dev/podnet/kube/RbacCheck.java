@@ -65,7 +65,7 @@ public final class RbacCheck {
     }
 
     /** Every object in podnet's rbac.yaml, in fabric8's typed model. */
-    static List<HasMetadata> manifest() {
+    public static List<HasMetadata> manifest() {
         try (InputStream in = RbacCheck.class.getResourceAsStream("rbac.yaml")) {
             return Serialization.unmarshal(in);
         } catch (IOException e) {

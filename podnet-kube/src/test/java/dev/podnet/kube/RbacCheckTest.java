@@ -12,6 +12,8 @@ import io.fabric8.kubernetes.api.model.rbac.Role;
 import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
@@ -117,15 +119,28 @@ class RbacCheckTest {
         assertThat(leases.getMetadata().getNamespace()).isEqualTo("kube-system");
     }
 
+    /** The CRDs podnet-kube's objects ship with parse, and the role reads their objects as podnet does. */
     @Test
-    void theIpPoolCrdParsesAndTheRoleCoversIt() throws Exception {
-        CustomResourceDefinition crd;
+    void theCrdsParseAndTheRoleReadsTheirObjects() throws Exception {
+        CustomResourceDefinition pools;
         try (InputStream in = IpPool.class.getResourceAsStream("ippools-crd.yaml")) {
-            crd = Serialization.unmarshal(in, CustomResourceDefinition.class);
+            pools = Serialization.unmarshal(in, CustomResourceDefinition.class);
         }
-        assertThat(crd.getSpec().getGroup()).isEqualTo(IpPool.GROUP);
-        assertThat(crd.getSpec().getNames().getPlural()).isEqualTo(IpPool.PLURAL);
-        assertThat(check.allows(attrs("list", IpPool.GROUP, IpPool.PLURAL, "", ""))).isTrue();
+        assertThat(pools.getSpec().getGroup()).isEqualTo(IpPool.GROUP);
+        assertThat(pools.getSpec().getNames().getPlural()).isEqualTo(IpPools.RESOURCE.getPlural());
+        assertThat(check.allows(attrs("list", IpPool.GROUP, IpPools.RESOURCE.getPlural(), "", ""))).isTrue();
+
+        CustomResourceDefinition configs;
+        try (InputStream in = Files.newInputStream(Path.of("../examples/networkconfig.yaml"))) {
+            configs = Serialization.<List<HasMetadata>>unmarshal(in).stream()
+                    .filter(CustomResourceDefinition.class::isInstance).map(CustomResourceDefinition.class::cast)
+                    .findFirst().orElseThrow();
+        }
+        assertThat(configs.getSpec().getGroup()).isEqualTo(NetworkConfig.GROUP);
+        assertThat(configs.getSpec().getNames().getPlural())
+                .isEqualTo(NetworkConfigController.NETWORK_CONFIGS.getPlural());
+        assertThat(check.allows(attrs("list", NetworkConfig.GROUP, configs.getSpec().getNames().getPlural(), "", "")))
+                .isTrue();
     }
 
     private static RbacCheck.Attributes lease(String namespace) {
