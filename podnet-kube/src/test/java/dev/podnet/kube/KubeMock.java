@@ -70,24 +70,24 @@ public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAl
 
     /** The requests the server took since the last call, as "METHOD PATH", oldest first. */
     public synchronized List<String> takeRequests() {
-        List<String> since = recorded().subList(taken, recorded.size()).stream().map(Recorded::toString).toList();
+        List<String> since = drain().subList(taken, recorded.size()).stream().map(Recorded::toString).toList();
         taken = recorded.size();
         return since;
     }
 
     /** Every request podnet's code made (with {@link #podnetClient()}) so far, as "METHOD PATH", oldest first. */
     public synchronized List<String> podnetRequests() {
-        return recorded().stream().filter(r -> PODNET_USER_AGENT.equals(r.userAgent())).map(Recorded::toString)
+        return drain().stream().filter(r -> PODNET_USER_AGENT.equals(r.userAgent())).map(Recorded::toString)
                 .toList();
     }
 
     /** Every request the server took so far, oldest first. */
     synchronized List<Recorded> recordedRequests() {
-        return List.copyOf(recorded());
+        return List.copyOf(drain());
     }
 
     /** Every request the server took so far, oldest first: the server's queue drained into {@code recorded}. */
-    private List<Recorded> recorded() {
+    private List<Recorded> drain() {
         try {
             for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
                     r = server.takeRequest(0, TimeUnit.SECONDS)) {
