@@ -53,10 +53,10 @@ class AgentEniConfigTest {
             throws Exception {
         VpcEmulator cloud = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.UNLIMITED).build();
         String later = cloud.createSubnet(DefaultWorld.VPC_ID, ZONE, "100.64.192.0/18", Map.of()).id();
-        try (KubernetesClient kube = API.client()) {
+        try (KubernetesClient kube = API.client(); KubernetesClient podnet = API.podnetClient()) {
             KubeFixtures.node(kube, NODE, Map.of(VpcCniEnvironment.ZONE_LABEL, ZONE), Map.of());
             CloudPoolConfig pool = CloudPoolConfig.vpcCni(cloud, DefaultWorld.INSTANCE_M5_LARGE, "test", ENV,
-                    Optional.of(zone -> new ApiEniConfigs(kube, NODE, VpcCniEnvironment.eniConfigSelector(ENV),
+                    Optional.of(zone -> new ApiEniConfigs(podnet, NODE, VpcCniEnvironment.eniConfigSelector(ENV),
                             InstantSource.system())), (type, warm) -> 20, Duration.ofMillis(50), false);
             AgentConfig config = new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"),
                     Optional.of("127.0.0.1:0"), Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(pool));

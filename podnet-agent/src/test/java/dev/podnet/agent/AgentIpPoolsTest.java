@@ -34,12 +34,15 @@ class AgentIpPoolsTest {
     @TempDir
     Path dir;
     KubernetesClient client;
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    KubernetesClient podnet;
     AgentConfig config;
     Agent agent;
 
     @BeforeEach
     void start() throws Exception {
         client = API.client();
+        podnet = API.podnetClient();
         client.nodes().resource(new NodeBuilder().withNewMetadata().withName("node-a")
                 .withLabels(Map.of("disk", "ssd")).endMetadata().build()).createOr(op -> op.update());
         pool("blue", """
@@ -60,7 +63,7 @@ class AgentIpPoolsTest {
                 nodeName: [node-a]""", Map.of("podnet.dev/pool", "underlay"));
         config = new AgentConfig(dir.resolve("agent.sock"), dir.resolve("state"), Optional.empty(), Optional.empty(),
                 List.of(AgentConfig.parsePool("default=10.7.0.0/24")), Duration.ZERO)
-                .withKube(Optional.of(new KubeApi(client, "node-a", Duration.ofHours(1))
+                .withKube(Optional.of(new KubeApi(podnet, "node-a", Duration.ofHours(1))
                         .withIpPoolInterval(Duration.ofMillis(200))));
         agent = Agent.start(config, InstantSource.system());
     }
@@ -71,6 +74,7 @@ class AgentIpPoolsTest {
         client.genericKubernetesResources(IpPools.RESOURCE).delete();
         client.pods().inAnyNamespace().delete();
         client.close();
+        podnet.close();
     }
 
     private void pool(String name, String spec, Map<String, String> labels) {
@@ -176,7 +180,7 @@ class AgentIpPoolsTest {
                 .createOr(op -> op.update());
         AgentConfig b = new AgentConfig(dir.resolve("b.sock"), dir.resolve("b-state"), Optional.empty(),
                 Optional.empty(), List.of(AgentConfig.parsePool("default=10.8.0.0/24")), Duration.ZERO)
-                .withKube(Optional.of(new KubeApi(client, "node-b", Duration.ofHours(1))
+                .withKube(Optional.of(new KubeApi(podnet, "node-b", Duration.ofHours(1))
                         .withIpPoolInterval(Duration.ofMillis(200))));
         try (Agent agentB = Agent.start(b, InstantSource.system())) {
             String onA = addresses(add("c1", "wide-net", "shop", "a1", pod("shop", "a1", Map.of()))).getFirst();

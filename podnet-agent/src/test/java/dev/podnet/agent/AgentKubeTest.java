@@ -98,10 +98,10 @@ class AgentKubeTest {
 
     @Test
     void withNetworkConfigsTheAgentWritesTheirNadsAtStart() throws Exception {
-        try (KubernetesClient client = API.client()) {
+        try (KubernetesClient client = API.client(); KubernetesClient podnet = API.podnetClient()) {
             KubeFixtures.networkConfig(client, "lab", "macvlan-7", Map.of("cniType", "macvlan",
                     "macvlan", Map.of("master", List.of("eth1"), "vlanID", 7)));
-            AgentConfig config = config(client);
+            AgentConfig config = config(podnet);
             config = config.withKube(config.kube().map(k -> k.withNetworkConfigs(Duration.ofHours(1))));
             var nad = client.genericKubernetesResources(NetworkConfigController.NADS).inNamespace("lab")
                     .withName("macvlan-7");
@@ -115,12 +115,12 @@ class AgentKubeTest {
 
     @Test
     void aPodDeletedWhileTheAgentWasStoppedIsReleasedAtStart() throws Exception {
-        try (KubernetesClient client = API.client()) {
+        try (KubernetesClient client = API.client(); KubernetesClient podnet = API.podnetClient()) {
             String goneUid = client.pods().resource(new PodBuilder().withNewMetadata().withNamespace("shop")
                     .withName("cart-0").endMetadata().build()).create().getMetadata().getUid();
             String liveUid = client.pods().resource(new PodBuilder().withNewMetadata().withNamespace("shop")
                     .withName("web-0").endMetadata().build()).create().getMetadata().getUid();
-            AgentConfig config = config(client);
+            AgentConfig config = config(podnet);
             try (Agent agent = Agent.start(config, InstantSource.system())) {
                 add(config, "c-gone", podArgs("cart-0", goneUid));
                 add(config, "c-live", podArgs("web-0", liveUid));

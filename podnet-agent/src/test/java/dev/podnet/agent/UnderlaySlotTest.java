@@ -72,6 +72,8 @@ class UnderlaySlotTest {
     @TempDir
     Path dir;
     KubernetesClient client;
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    KubernetesClient podnet;
     VpcEmulator cloud;
     final List<Agent> agents = new ArrayList<>();
 
@@ -91,6 +93,7 @@ class UnderlaySlotTest {
     @BeforeEach
     void start() throws IOException {
         client = API.client();
+        podnet = API.podnetClient();
         cloud = VpcEmulator.builder(plannedVpc()).throttle(ThrottleConfig.UNLIMITED).build();
         try (InputStream in = NodeSlots.class.getResourceAsStream("/ippools/dual-stack-underlay.yaml")) {
             String yaml = new String(in.readAllBytes(), StandardCharsets.UTF_8);
@@ -111,6 +114,7 @@ class UnderlaySlotTest {
         client.pods().inAnyNamespace().delete();
         client.v1().events().inAnyNamespace().delete();
         client.close();
+        podnet.close();
     }
 
     /** An agent with the cloud pool of {@code instance} and the API server, as node {@code node}. */
@@ -121,7 +125,7 @@ class UnderlaySlotTest {
                 Duration.ofMillis(50));
         AgentConfig config = new AgentConfig(dir.resolve(node + ".sock"), dir.resolve(node), Optional.empty(),
                 Optional.empty(), List.of(), Duration.ofSeconds(30), Optional.of(c))
-                .withKube(Optional.of(new KubeApi(client, node, Duration.ofHours(1))
+                .withKube(Optional.of(new KubeApi(podnet, node, Duration.ofHours(1))
                         .withIpPoolInterval(Duration.ofMillis(100))));
         agents.add(Agent.start(config, InstantSource.system()));
         return config;
@@ -199,7 +203,7 @@ class UnderlaySlotTest {
 
     @Test
     void aNodeWithoutAFreeSlotIsWarnedOnItsNodeAndTakesTheSlotOfANodeThatLeft() throws Exception {
-        NodeSlots slots = new NodeSlots(client);
+        NodeSlots slots = new NodeSlots(podnet);
         for (String holder : List.of("node-x", "node-y")) {
             KubeFixtures.node(client, holder, Map.of(), Map.of());
             assertThat(slots.claim(holder, GROUP, ZONE).won()).isPresent();

@@ -19,7 +19,7 @@ class KubeConcurrencyTest extends ConcurrencyContract {
 
     @Override
     protected ClusterStore store(Path dir) {
-        return KubeStore.builder(KUBE.client(), InstantSource.system()).name("blocks-" + STORES.incrementAndGet()).open();
+        return KubeStore.builder(KUBE.podnetClient(), InstantSource.system()).name("blocks-" + STORES.incrementAndGet()).open();
     }
 
     @Override

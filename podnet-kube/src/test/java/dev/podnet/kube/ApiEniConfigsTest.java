@@ -27,6 +27,8 @@ class ApiEniConfigsTest {
     private static final Instant START = Instant.parse("2026-03-01T12:00:00Z");
 
     private final KubernetesClient client = API.client();
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    private final KubernetesClient podnet = API.podnetClient();
     /** A second later at each reading: the events' names (NODE.nanoseconds) differ, as in real time. */
     private final AtomicLong seconds = new AtomicLong();
     private final InstantSource clock = () -> START.plusSeconds(seconds.getAndIncrement());
@@ -34,10 +36,11 @@ class ApiEniConfigsTest {
     @AfterEach
     void close() {
         client.close();
+        podnet.close();
     }
 
     private ApiEniConfigs source(String node, Map<String, String> env) {
-        return new ApiEniConfigs(client, node, VpcCniEnvironment.eniConfigSelector(env), clock);
+        return new ApiEniConfigs(podnet, node, VpcCniEnvironment.eniConfigSelector(env), clock);
     }
 
     @Test

@@ -23,6 +23,8 @@ class IpPoolStatusTest {
     static final KubeMock API = new KubeMock();
 
     private final KubernetesClient client = API.client();
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    private final KubernetesClient podnet = API.podnetClient();
 
     @BeforeAll
     static void crd() throws Exception {
@@ -34,6 +36,7 @@ class IpPoolStatusTest {
     @AfterEach
     void close() {
         client.close();
+        podnet.close();
     }
 
     private Map<String, Object> status(String pool) {
@@ -46,7 +49,7 @@ class IpPoolStatusTest {
     @Test
     void eachNodeWritesItsShareThroughTheStatusSubresourceAndTheSumIsTheCount() throws Exception {
         KubeFixtures.ipPool(client, "shared", Map.of("subnet", "10.1.0.0/24"));
-        IpPoolStatus status = new IpPoolStatus(client);
+        IpPoolStatus status = new IpPoolStatus(podnet);
         API.takeRequests();
         assertThat(status.setNode("shared", "node-a", 7, 253, n -> false)).isEqualTo(7);
         assertThat(API.takeRequests()).filteredOn(r -> !r.startsWith("GET "))
@@ -62,7 +65,7 @@ class IpPoolStatusTest {
         assertThat(status.setNode("shared", "node-b", 1, 253, "node-a"::equals)).isEqualTo(1);
         assertThat(status("shared")).containsEntry(IpPoolStatus.NODES, Map.of("node-a", 0, "node-b", 1));
         status.setNode("shared", "node-a", 7, 253, n -> false);
-        IpPool read = IpPools.list(client).pools().stream().filter(p -> p.name().equals("shared")).findFirst()
+        IpPool read = IpPools.list(podnet).pools().stream().filter(p -> p.name().equals("shared")).findFirst()
                 .orElseThrow();
         assertThat(read.subnet()).hasToString("10.1.0.0/24");
         assertThat(read.allocatedIPCount()).hasValue(8);
@@ -72,7 +75,7 @@ class IpPoolStatusTest {
     @Test
     void tenConcurrentWritersLoseNoShare() throws Exception {
         KubeFixtures.ipPool(client, "busy", Map.of("subnet", "10.3.0.0/16"));
-        IpPoolStatus status = new IpPoolStatus(client);
+        IpPoolStatus status = new IpPoolStatus(podnet);
         try (ExecutorService writers = Executors.newVirtualThreadPerTaskExecutor()) {
             List<Future<?>> done = new ArrayList<>();
             for (int w = 0; w < 10; w++) {
@@ -93,7 +96,7 @@ class IpPoolStatusTest {
 
     @Test
     void aMissingPoolIsAnErrorNotRetried() {
-        IpPoolStatus status = new IpPoolStatus(client);
+        IpPoolStatus status = new IpPoolStatus(podnet);
         assertThatThrownBy(() -> status.setNode("no-such-pool", "node-a", 1, 2, n -> false)).isInstanceOf(KubeApiException.class)
                 .hasMessageContaining("answered 404").hasMessageContaining("IPPool \"no-such-pool\" does not exist");
         assertThat(status.conflicts()).isZero();

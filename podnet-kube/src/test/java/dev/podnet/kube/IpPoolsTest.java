@@ -22,10 +22,13 @@ class IpPoolsTest {
     static final KubeMock API = new KubeMock();
 
     private final KubernetesClient client = API.client();
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    private final KubernetesClient podnet = API.podnetClient();
 
     @AfterEach
     void close() {
         client.close();
+        podnet.close();
     }
 
     @Test
@@ -33,7 +36,7 @@ class IpPoolsTest {
         KubeFixtures.ipPool(client, "green", Map.of("subnet", "10.2.0.0/24", "default", true));
         KubeFixtures.ipPool(client, "blue", Map.of("subnet", "10.1.0.0/24", "ips", List.of("10.1.0.300")));
         KubeFixtures.ipPool(client, "amber", Map.of("subnet", "fd00::/64"));
-        IpPools.Listing listing = IpPools.list(client);
+        IpPools.Listing listing = IpPools.list(podnet);
         assertThat(listing.pools()).extracting(IpPool::name).containsExactly("amber", "green");
         assertThat(listing.invalid()).containsExactly(
                 "IPPool \"blue\": spec.ips[0] \"10.1.0.300\" is not an IPv4 address");

@@ -21,9 +21,23 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * serves watches; unlike a real API server it has no field selectors but {@code metadata.name}, no strategic-merge
  * patch and no server-side apply, and podnet uses none of them. It runs on vert.x 4: a module whose tests also load
  * jetcd (vert.x 5) uses {@link KubeMockProcess} instead.
+ *
+ * <p>When the test class ends, every request podnet's code made ({@link #podnetClient()}'s) must be allowed by
+ * podnet's rbac.yaml ({@link RbacCheck}): the mock authorizes nothing, a real API server answers 403.
  */
 public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAllCallback {
     private KubernetesMockServer server;
+    /** Every request the server took, oldest first; {@link #takeRequests()} hands out those after {@code taken}. */
+    private final List<Recorded> recorded = new ArrayList<>();
+    private int taken;
+
+    /** One request as the server took it: "METHOD", "/path?query" and the client's User-Agent. */
+    public record Recorded(String method, String path, String userAgent) {
+        @Override
+        public String toString() {
+            return method + " " + path;
+        }
+    }
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -32,7 +46,11 @@ public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAl
 
     @Override
     public void afterAll(ExtensionContext context) {
-        stop();
+        try {
+            RbacCheck.podnet().assertAllowed(podnetRequests());
+        } finally {
+            stop();
+        }
     }
 
     void start() {
@@ -51,13 +69,35 @@ public final class KubeMock implements MockApiServer, BeforeAllCallback, AfterAl
     }
 
     /** The requests the server took since the last call, as "METHOD PATH", oldest first. */
-    public List<String> takeRequests() throws InterruptedException {
-        List<String> taken = new ArrayList<>();
-        for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
-                r = server.takeRequest(0, TimeUnit.SECONDS)) {
-            taken.add(r.getMethod() + " " + r.getPath());
+    public synchronized List<String> takeRequests() {
+        List<String> since = drain().subList(taken, recorded.size()).stream().map(Recorded::toString).toList();
+        taken = recorded.size();
+        return since;
+    }
+
+    /** Every request podnet's code made (with {@link #podnetClient()}) so far, as "METHOD PATH", oldest first. */
+    public synchronized List<String> podnetRequests() {
+        return drain().stream().filter(r -> PODNET_USER_AGENT.equals(r.userAgent())).map(Recorded::toString)
+                .toList();
+    }
+
+    /** Every request the server took so far, oldest first. */
+    synchronized List<Recorded> recordedRequests() {
+        return List.copyOf(drain());
+    }
+
+    /** Every request the server took so far, oldest first: the server's queue drained into {@code recorded}. */
+    private List<Recorded> drain() {
+        try {
+            for (RecordedRequest r = server.takeRequest(0, TimeUnit.SECONDS); r != null;
+                    r = server.takeRequest(0, TimeUnit.SECONDS)) {
+                recorded.add(new Recorded(r.getMethod(), r.getPath(), r.getHeader("User-Agent")));
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while reading the recorded requests", e);
         }
-        return taken;
+        return recorded;
     }
 
     @Override

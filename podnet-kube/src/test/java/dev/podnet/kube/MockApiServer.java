@@ -13,10 +13,28 @@ public interface MockApiServer {
     /** The server's base URL, http://127.0.0.1:PORT. */
     String url();
 
-    /** A new client of the server; close it after use. */
+    /**
+     * The User-Agent of {@link #podnetClient()}: the server records the test's own requests (fixtures, assertions)
+     * beside podnet's, and only podnet's are held to its RBAC.
+     */
+    String PODNET_USER_AGENT = "podnet-under-test";
+
+    /** A new client of the server for the test's own fixtures and assertions; close it after use. */
     default KubernetesClient client() {
-        return new KubernetesClientBuilder().withConfig(new ConfigBuilder().withMasterUrl(url()).withNamespace("default")
-                .withRequestTimeout(5_000).withRequestRetryBackoffLimit(0).build()).build();
+        return new KubernetesClientBuilder().withConfig(config().build()).build();
+    }
+
+    /**
+     * A new client for podnet's code under test, whose requests {@link KubeMock} checks against podnet's RBAC
+     * ({@link RbacCheck}); close it after use.
+     */
+    default KubernetesClient podnetClient() {
+        return new KubernetesClientBuilder().withConfig(config().withUserAgent(PODNET_USER_AGENT).build()).build();
+    }
+
+    private ConfigBuilder config() {
+        return new ConfigBuilder().withMasterUrl(url()).withNamespace("default").withRequestTimeout(5_000)
+                .withRequestRetryBackoffLimit(0);
     }
 
     /** A kubeconfig file pointing at the server, as {@code --kubeconfig} takes one. */

@@ -39,14 +39,17 @@ class NetworkConfigControllerTest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final KubernetesClient client = API.client();
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    private final KubernetesClient podnet = API.podnetClient();
     /** A second later at each reading: the events' names (NAME.nanoseconds) differ, as in real time. */
     private final AtomicLong seconds = new AtomicLong();
     private final InstantSource clock = () -> START.plusSeconds(seconds.getAndIncrement());
-    private final NetworkConfigController controller = new NetworkConfigController(client, "node-a", clock);
+    private final NetworkConfigController controller = new NetworkConfigController(podnet, "node-a", clock);
 
     @AfterEach
     void close() {
         client.close();
+        podnet.close();
     }
 
     private static Map<String, Object> macvlan(Map<String, Object> section) {

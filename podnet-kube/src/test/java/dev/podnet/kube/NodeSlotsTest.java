@@ -38,7 +38,9 @@ class NodeSlotsTest {
     private static final String SLOT_1 = "low-latency-ap-southeast-2a-1";
 
     private final KubernetesClient client = API.client();
-    private final NodeSlots slots = new NodeSlots(client);
+    /** podnet's own client: its requests are held to podnet's RBAC. */
+    private final KubernetesClient podnet = API.podnetClient();
+    private final NodeSlots slots = new NodeSlots(podnet);
 
     @BeforeEach
     void noPools() {
@@ -49,6 +51,7 @@ class NodeSlotsTest {
     @AfterEach
     void close() {
         client.close();
+        podnet.close();
     }
 
     /** kubectl apply -f of one of the planner's ippools.yaml files. */

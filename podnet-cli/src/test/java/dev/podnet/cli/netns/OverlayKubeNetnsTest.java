@@ -24,13 +24,13 @@ class OverlayKubeNetnsTest extends OverlayNetnsContract {
 
     @BeforeEach
     void openOutside() {
-        outside = KubeStore.builder(KUBE.client(), InstantSource.system()).holder("outside").open();
+        outside = KubeStore.builder(KUBE.podnetClient(), InstantSource.system()).holder("outside").open();
         cleanup.add(outside);
     }
 
     @Override
     protected ClusterStore openStore() {
-        return KubeStore.builder(KUBE.client(), InstantSource.system()).holder("nodes-1-and-2").open();
+        return KubeStore.builder(KUBE.podnetClient(), InstantSource.system()).holder("nodes-1-and-2").open();
     }
 
     @Override

@@ -37,7 +37,8 @@ class FlannelNodesTest {
             "flannel.alpha.coreos.com/public-ip", "192.168.77.2");
 
     private final KubernetesClient admin = API.client();
-    private final KubernetesClient client = API.client();
+    /** podnet's: its requests are held to podnet's RBAC. */
+    private final KubernetesClient client = API.podnetClient();
 
     @AfterEach
     void clean() {

@@ -22,7 +22,7 @@ class KubeStoreContractTest extends ClusterStoreContract {
 
     @Override
     protected ClusterStore store() {
-        return KubeStore.builder(KUBE.client(), clock).name("test-" + STORES.incrementAndGet())
+        return KubeStore.builder(KUBE.podnetClient(), clock).name("test-" + STORES.incrementAndGet())
                 .leaseSweepInterval(Duration.ofMillis(50)).open();
     }
 

@@ -37,10 +37,12 @@ class KubeStoreTest {
     private final String name = "kst-" + STORES.incrementAndGet();
     private final ManualClock clock = new ManualClock(Instant.parse("2025-01-01T00:00:00Z"));
     private final KubernetesClient raw = KUBE.client();
+    /** A client as podnet's: the store's parts used on their own here are held to podnet's RBAC like the store. */
+    private final KubernetesClient podnet = KUBE.podnetClient();
     private final KubeStore store = open(clock, "node-a");
 
     private KubeStore open(ManualClock c, String holder) {
-        return KubeStore.builder(KUBE.client(), c).name(name).holder(holder).leaseSweepInterval(Duration.ofMillis(50))
+        return KubeStore.builder(KUBE.podnetClient(), c).name(name).holder(holder).leaseSweepInterval(Duration.ofMillis(50))
                 .open();
     }
 
@@ -48,6 +50,7 @@ class KubeStoreTest {
     void close() {
         store.close();
         raw.close();
+        podnet.close();
     }
 
     @Test
@@ -84,13 +87,13 @@ class KubeStoreTest {
         KeyValue a = store.put("/w/a", bytes("1"), 0);
         // A writer commits revision a+1 (a rewrites /w/a, and /w/new appears) and dies before applying it.
         StoreNames names = new StoreNames(name);
-        RevisionLog log = new RevisionLog(raw, names, new KubeErrors(KUBE.url()));
+        RevisionLog log = new RevisionLog(podnet, names, new KubeErrors(KUBE.url()));
         StoreLog read = log.read();
         long next = read.revision() + 1;
         assertThat(log.append(read, new Change(next, List.of(
                 new Change.Op("/w/a", false, bytes("2"), a.createRevision(), 2, 0),
                 new Change.Op("/w/new", false, bytes("n"), next, 1, 0)), 0))).isTrue();
-        Entries entries = new Entries(raw, names, new KubeErrors(KUBE.url()));
+        Entries entries = new Entries(podnet, names, new KubeErrors(KUBE.url()));
         assertThat(entries.get("/w/new")).as("not applied").isEmpty();
 
         assertThat(store.get("/w/a").orElseThrow().valueText()).isEqualTo("2");
