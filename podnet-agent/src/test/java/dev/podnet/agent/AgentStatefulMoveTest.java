@@ -59,7 +59,7 @@ class AgentStatefulMoveTest {
                 WarmPoolConfig.builder().warmIpTarget(2).build(), Optional.empty(), type -> 29, Duration.ofMillis(50));
         return new AgentConfig(dir.resolve(node + ".sock"), dir.resolve(node), Optional.empty(), Optional.empty(),
                 List.of(), Duration.ofSeconds(30), Optional.of(c))
-                .withKube(Optional.of(new KubeApi(client, node, podGc)));
+                .withKube(Optional.of(new KubeApi(API.podnetClient(), node, podGc)));
     }
 
     static Map<String, String> args(String uid) {

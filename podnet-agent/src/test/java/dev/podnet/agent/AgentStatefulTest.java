@@ -56,11 +56,14 @@ class AgentStatefulTest {
     AgentService service;
     PodGc gc;
     String stsUid;
+    /** What podnet's code is given: its requests are held to rbac.yaml. */
+    KubernetesClient podnet;
 
     @BeforeEach
     void start() {
         client = API.client();
-        open(client);
+        podnet = API.podnetClient();
+        open(podnet);
         client.apps().statefulSets().inNamespace("shop").withName("db").delete();
         client.genericKubernetesResources(StatefulAddresses.RESOURCE).inNamespace("shop").delete();
         stsUid = client.apps().statefulSets().inNamespace("shop").resource(new StatefulSetBuilder().withNewMetadata()
@@ -89,6 +92,7 @@ class AgentStatefulTest {
         ipam.close();
         client.pods().inNamespace("shop").delete();
         client.close();
+        podnet.close();
     }
 
     /** The StatefulSet's pod {@code name}, created now: its uid. */
@@ -265,7 +269,7 @@ class AgentStatefulTest {
         String uid = pod("db-0");
         var request = new dev.podnet.ipam.AllocationRequest(AttachmentKey.of("c1", "eth0"), "default", List.of(),
                 Optional.of(new PodRef("shop", "db-0", uid)));
-        StatefulPods stateful = new StatefulPods(client, "node-a", ipam, pool -> null);
+        StatefulPods stateful = new StatefulPods(podnet, "node-a", ipam, pool -> null);
         // Between the allocation and the record's create, a foreign object takes the name.
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> stateful.add(request, Optional.empty(), r -> {
             var a = ipam.allocate(r);
@@ -310,7 +314,7 @@ class AgentStatefulTest {
                 return new AgentReply.PoolStatus(name, 0, 0, 0, 0);
             }
         };
-        StatefulPods stateful = new StatefulPods(client, "node-a", ipam, Map.of("default", blocks)::get);
+        StatefulPods stateful = new StatefulPods(podnet, "node-a", ipam, Map.of("default", blocks)::get);
         service = new AgentService(ipam, List.of("default"), metrics, Map.of("default", blocks), Map.of(),
                 NetNamespace.current(), null, stateful);
         String address = address("c1", "db-0", pod("db-0"));
