@@ -124,6 +124,21 @@ interface FedPool {
                 return b.gc(valid);
             }
 
+            @Override
+            public boolean movable() {
+                return true;
+            }
+
+            @Override
+            public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+                return b.claim(key, address, pod);
+            }
+
+            @Override
+            public Optional<Allocation> forget(AttachmentKey key) {
+                return b.forget(key);
+            }
+
             public AgentReply.PoolStatus counts(String name) {
                 var s = b.stats();
                 return new AgentReply.PoolStatus(name, s.reserved(), s.inUse(), s.free(), s.quarantined());

@@ -210,8 +210,8 @@ final class StatefulPods {
         }
         if (!f.movable()) {
             throw new IpamException(IpamException.Reason.CONFLICT, "pod " + ref + "'s address " + address
-                    + " is held by node " + record.node() + "; moving addresses of cluster pools between nodes is"
-                    + " not supported yet (delete StatefulAddress " + ref + " to give the pod a new address)");
+                    + " is held by node " + record.node() + "; addresses of pool " + r.pool() + " cannot move between"
+                    + " nodes (delete StatefulAddress " + ref + " to give the pod a new address)");
         }
         return f;
     }

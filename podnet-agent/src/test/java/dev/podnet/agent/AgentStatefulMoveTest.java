@@ -13,9 +13,18 @@ import dev.podnet.cloud.sim.InstanceSpec;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
 import dev.podnet.cloud.sim.WorldSpec;
+import dev.podnet.blocks.BlockPool;
+import dev.podnet.blocks.BlockPoolConfig;
+import dev.podnet.blocks.NodeRegistration;
+import dev.podnet.ipam.Ipam;
+import dev.podnet.ipam.IpamOptions;
 import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.kube.KubeMock;
 import dev.podnet.kube.StatefulAddresses;
+import dev.podnet.linux.NetNamespace;
+import dev.podnet.store.ClusterStore;
+import dev.podnet.store.EmbeddedStore;
+import inet.ipaddr.IPAddressString;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.api.model.apps.StatefulSetBuilder;
@@ -159,6 +168,75 @@ class AgentStatefulMoveTest {
                 assertThat(cloud.calls().count("UnassignPrivateIpAddresses")).isEqualTo(
                         cloud.calls().count("UnassignPrivateIpAddresses", CallLog.OK));
                 assertThat(held(b)).containsExactly(address);
+            }
+        }
+    }
+
+    /** One node of a cluster pool on the shared store: engine, block pool and the agent's StatefulSet path. */
+    record BlockNode(Ipam ipam, BlockPool blocks, AgentService service, PodGc gc) implements AutoCloseable {
+        static BlockNode start(Path dir, String node, ClusterStore store, BlockPoolConfig config,
+                               KubernetesClient podnet) {
+            Ipam ipam = Ipam.open(dir.resolve(node), List.of(config.enginePool()), InstantSource.system(),
+                    IpamOptions.builder().quarantine(Duration.ofMinutes(5)).build());
+            BlockPool blocks = new BlockPool(store, ipam, config, new NodeRegistration(store, node, config.nodeTtl(),
+                    InstantSource.system()), InstantSource.system(), new java.util.Random(node.hashCode()));
+            blocks.recover();
+            Map<String, FedPool> fed = Map.of(config.pool(), FedPool.of(blocks));
+            AgentMetrics metrics = new AgentMetrics(List::of);
+            StatefulPods stateful = new StatefulPods(podnet, node, ipam, fed::get);
+            AgentService service = new AgentService(ipam, List.of(config.pool()), metrics, fed, Map.of(),
+                    NetNamespace.current(), null, stateful);
+            return new BlockNode(ipam, blocks, service, new PodGc(podnet, ipam::allocations, service::release,
+                    metrics, new StatefulPodGc(stateful, service::release)));
+        }
+
+        String add(String container, String uid) {
+            AgentReply reply = service.answer(AgentRequest.add(container, "eth0", "/x", null, List.of(), args(uid)));
+            assertThat(reply).isInstanceOf(AgentReply.Success.class);
+            String cidr = ((AgentReply.Success) reply).result().ips().getFirst().address();
+            return cidr.substring(0, cidr.indexOf('/'));
+        }
+
+        List<String> held() {
+            return ipam.allocations().stream().map(a -> a.addresses().getFirst().address().toCanonicalString())
+                    .toList();
+        }
+
+        @Override
+        public void close() {
+            ipam.close();
+        }
+    }
+
+    @Test
+    void aStatefulSetPodMovingToAnotherNodeTakesItsClusterPoolAddressAlongByCas() throws Exception {
+        BlockPoolConfig config = BlockPoolConfig.builder("cluster", "10.250.0.0/24").build();
+        try (KubernetesClient client = API.client(); KubernetesClient podnet = API.podnetClient();
+             EmbeddedStore store = EmbeddedStore.open(dir.resolve("store"), InstantSource.system())) {
+            String stsUid = client.apps().statefulSets().inNamespace("shop").resource(new StatefulSetBuilder()
+                    .withNewMetadata().withName("db").withNamespace("shop").endMetadata().withNewSpec()
+                    .withReplicas(1).endSpec().build()).createOr(op -> op.update()).getMetadata().getUid();
+            try (BlockNode a = BlockNode.start(dir, "node-a", store, config, podnet);
+                 BlockNode b = BlockNode.start(dir, "node-b", store, config, podnet)) {
+                client.pods().inNamespace("shop").withName("db-0").delete();
+                client.genericKubernetesResources(StatefulAddresses.RESOURCE).inNamespace("shop").delete();
+                String address = a.add("c1", pod(client, stsUid));
+                assertThat(a.service.answer(AgentRequest.del("c1", "eth0", "/x", null, Map.of())))
+                        .isInstanceOf(AgentReply.Success.class);
+                assertThat(a.held()).as("kept for the pod's name").containsExactly(address);
+
+                client.pods().inNamespace("shop").withName("db-0").delete();
+                assertThat(b.add("c2", pod(client, stsUid))).isEqualTo(address);
+                inet.ipaddr.IPAddress moved = new IPAddressString(address).getAddress();
+                assertThat(b.blocks.reservedAddresses()).as("node-b's holder bits").contains(moved);
+                a.gc.run();
+                assertThat(a.blocks.reservedAddresses()).as("node-a's holder bits").doesNotContain(moved);
+                assertThat(a.held()).as("node-a's GC round dropped what moved").isEmpty();
+                assertThat(a.blocks.freeAddresses()).doesNotContain(moved);
+                assertThat(b.held()).containsExactly(address);
+            } finally {
+                client.pods().inNamespace("shop").withName("db-0").delete();
+                client.apps().statefulSets().inNamespace("shop").withName("db").delete();
             }
         }
     }

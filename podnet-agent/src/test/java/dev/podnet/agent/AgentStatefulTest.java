@@ -295,7 +295,7 @@ class AgentStatefulTest {
     }
 
     @Test
-    void anAddressOfAClusterPoolDoesNotMoveYetAndTheRefusalSaysSo() {
+    void anAddressOfAPoolThatCannotMoveIsRefusedSayingSo() {
         FedPool blocks = new FedPool() {
             public dev.podnet.ipam.Allocation allocate(AttachmentKey key, List<inet.ipaddr.IPAddress> requested,
                                                        Optional<PodRef> pod) {
@@ -322,8 +322,8 @@ class AgentStatefulTest {
         deletePod("db-0");
         AgentReply reply = add("c2", "db-0", pod("db-0"));
         assertThat(reply).isInstanceOfSatisfying(AgentReply.Failure.class, f -> assertThat(f.msg() + " " + f.details())
-                .contains("pod shop/db-0's address " + address + " is held by node node-x; moving addresses of cluster"
-                        + " pools between nodes is not supported yet"));
+                .contains("pod shop/db-0's address " + address + " is held by node node-x; addresses of pool default"
+                        + " cannot move between nodes"));
     }
 
     @Test

@@ -61,6 +61,18 @@ record Block(Cidr cidr, String affinity, Map<String, BitSet> holders) {
         return new Block(cidr, affinity, next);
     }
 
+    /** This block with {@code offset} taken from whichever holder has it and given to {@code node}. */
+    Block movedTo(String node, int offset) {
+        TreeMap<String, BitSet> next = new TreeMap<>();
+        holders.forEach((n, bits) -> {
+            BitSet b = (BitSet) bits.clone();
+            b.clear(offset);
+            next.put(n, b);
+        });
+        next.computeIfAbsent(node, n -> new BitSet()).set(offset);
+        return new Block(cidr, affinity, next);
+    }
+
     Block withoutHolders(Set<String> nodes) {
         TreeMap<String, BitSet> next = new TreeMap<>(holders);
         next.keySet().removeAll(nodes);

@@ -236,6 +236,66 @@ public final class BlockPool {
         }
     }
 
+    /**
+     * A StatefulSet pod's address following the pod to this node: one compare-and-swap of its block moves the
+     * address's bit from whichever node holds it to this node, then the engine allocates it to {@code key} (out of
+     * quarantine, as the pod's own). The node it left drops it with {@link #forget}, never giving it back. A retried
+     * ADD finds it here already.
+     */
+    public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        if (ipam.find(key).isPresent()) {
+            return ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod));
+        }
+        int index = layout.indexOf(address);
+        if (index < 0 || layout.unusable(index).get(layout.offsetOf(address))) {
+            throw new IpamException(IpamException.Reason.INVALID_REQUEST, "address " + address
+                    + " is not one cluster pool " + pool() + " hands out");
+        }
+        int offset = layout.offsetOf(address);
+        try {
+            ensureTrusted();
+            storeLock.lock();
+            try {
+                ledger.change(index, current -> Optional.of(current.orElseGet(() ->
+                        new Block(layout.cidr(index), node(), Map.of())).movedTo(node(), offset)), false);
+                if (!holdings.isMine(address)) {
+                    BitSet bit = new BitSet();
+                    bit.set(offset);
+                    holdings.add(index, bit);
+                }
+            } finally {
+                storeLock.unlock();
+            }
+        } catch (StoreException e) {
+            throw asIpam(e);
+        }
+        holdings.take(address);
+        try {
+            return ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod).reclaiming());
+        } catch (RuntimeException e) {
+            holdings.giveBack(List.of(address));
+            throw e;
+        }
+    }
+
+    /**
+     * Drops an allocation whose address another node took over ({@link #claim}): released in the engine and no longer
+     * this node's, so it never joins the free list here again.
+     */
+    public Optional<Allocation> forget(AttachmentKey key) {
+        Optional<Allocation> released = ipam.release(key);
+        released.ifPresent(a -> a.addresses().forEach(x -> {
+            holdings.take(x.address());
+            int index = layout.indexOf(x.address());
+            if (index >= 0) {
+                BitSet bit = new BitSet();
+                bit.set(layout.offsetOf(x.address()));
+                holdings.remove(index, bit);
+            }
+        }));
+        return released;
+    }
+
     /** DEL: releases the attachment; its address rests in the engine's quarantine, then serves again. */
     public Optional<Allocation> release(AttachmentKey key) {
         Optional<Allocation> released = ipam.release(key);

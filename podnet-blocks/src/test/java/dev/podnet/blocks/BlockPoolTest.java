@@ -15,6 +15,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
@@ -135,6 +136,35 @@ class BlockPoolTest {
         assertThat(a.pool.stats().blocks()).isEqualTo(2);
         assertThat(a.pool.stats().borrowedTotal()).isZero();
         assertThat(blocks().values()).allSatisfy(b -> assertThat(b.holders().keySet()).containsExactly("node-a"));
+    }
+
+    @Test
+    void aClaimedAddressMovesToTheOtherNodeInOneSwapAndTheNodeItLeftNeverServesItAgain() {
+        config = config("10.244.0.0/26").warmMargin(0).build();
+        TestNode a = node("node-a");
+        TestNode b = node("node-b");
+        Allocation kept = a.add();
+        IPAddress address = kept.addresses().getFirst().address();
+        int offset = (int) (address.toIPv4().longValue() - 0x0AF40000L);
+
+        Allocation moved = b.pool.claim(b.newKey(), address, Optional.empty());
+        assertThat(moved.addresses().getFirst().address()).isEqualTo(address);
+        assertThat(blockOf("node-a").held("node-b").get(offset)).isTrue();
+        assertThat(blockOf("node-a").held("node-a").get(offset)).isFalse();
+        // A retried ADD finds it here already.
+        assertThat(b.pool.claim(moved.key(), address, Optional.empty())).isEqualTo(moved);
+
+        assertThat(a.pool.forget(kept.key())).isPresent();
+        assertThat(a.podAddresses()).doesNotContain(address);
+        for (int i = 0; i < 60; i++) {
+            try {
+                assertThat(a.addAddress()).isNotEqualTo(address);
+            } catch (IpamException e) {
+                break;
+            }
+        }
+        assertThat(blockOf("node-a").held("node-b").get(offset)).as("node-a never took it back").isTrue();
+        Invariants.check(store, config, List.of(a, b));
     }
 
     @Test
