@@ -32,7 +32,8 @@ import java.util.regex.Pattern;
  * allocation is re-keyed, in one journal record, to a reservation key derived from the pod's name (a container id the
  * runtime never uses), which the next incarnation re-keys to its own attachment. {@link StatefulPodGc} frees them
  * once the StatefulSet no longer wants the ordinal. A pod that moved to another node takes its address along where
- * the network allows it (EC2 with AllowReassignment), and is refused with the reason where it does not.
+ * the network allows it (EC2 with AllowReassignment; a cluster pool by one compare-and-swap of the block), and is
+ * refused with the reason where it does not.
  */
 final class StatefulPods {
     private static final System.Logger LOG = System.getLogger(StatefulPods.class.getName());
