@@ -26,10 +26,20 @@ public final class IpPools {
     private IpPools() {
     }
 
-    /** Every IPPool; a failed call is a {@link KubeApiException}. */
+    private static final int NOT_FOUND = 404;
+
+    /** Every IPPool (none when the CRD is not installed); a failed call is a {@link KubeApiException}. */
     public static Listing list(KubernetesClient client) {
-        List<GenericKubernetesResource> items = KubeApiException.call(client, () ->
-                client.genericKubernetesResources(RESOURCE).list().getItems());
+        List<GenericKubernetesResource> items;
+        try {
+            items = KubeApiException.call(client, () -> client.genericKubernetesResources(RESOURCE).list().getItems());
+        } catch (KubeApiException e) {
+            if (e.status() != NOT_FOUND) {
+                throw e;
+            }
+            // The CRD is not installed: a cluster without IPPools, not an error every round.
+            return new Listing(List.of(), List.of());
+        }
         List<IpPool> pools = new ArrayList<>();
         List<String> invalid = new ArrayList<>();
         for (GenericKubernetesResource item : items) {

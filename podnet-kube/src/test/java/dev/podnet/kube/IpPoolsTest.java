@@ -1,6 +1,7 @@
 package dev.podnet.kube;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.JSONSchemaProps;
@@ -81,5 +82,31 @@ class IpPoolsTest {
 
     private static String[] fields(Class<? extends Record> type) {
         return Arrays.stream(type.getRecordComponents()).map(RecordComponent::getName).toArray(String[]::new);
+    }
+
+    @Test
+    void withoutTheCrdThereAreNoPoolsAndOtherErrorsStayErrors() throws Exception {
+        com.sun.net.httpserver.HttpServer server = com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(java.net.InetAddress.getLoopbackAddress(), 0), 0);
+        int[] status = {404};
+        server.createContext("/", exchange -> {
+            byte[] body = ("{\"kind\":\"Status\",\"apiVersion\":\"v1\",\"status\":\"Failure\",\"code\":"
+                    + status[0] + "}").getBytes(java.nio.charset.StandardCharsets.UTF_8);
+            exchange.sendResponseHeaders(status[0], body.length);
+            exchange.getResponseBody().write(body);
+            exchange.close();
+        });
+        server.start();
+        String url = "http://127.0.0.1:" + server.getAddress().getPort();
+        try (KubernetesClient noCrd = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder().withMasterUrl(url).withRequestRetryBackoffLimit(0)
+                        .build()).build()) {
+            assertThat(IpPools.list(noCrd).pools()).isEmpty();
+            status[0] = 403;
+            assertThatThrownBy(() -> IpPools.list(noCrd)).isInstanceOf(KubeApiException.class)
+                    .hasMessageContaining("403");
+        } finally {
+            server.stop(0);
+        }
     }
 }
