@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 
 /** The DaemonSet {@code podnet} in kube-system: the CNI install as its init container, the node agent as its container. */
 final class AgentDaemonSet {
@@ -32,7 +33,9 @@ final class AgentDaemonSet {
     static final int METRICS_PORT = 61678;
     static final int INTROSPECTION_PORT = 61679;
     static final String CONFLIST = "/host/etc/cni/net.d/10-podnet.conflist";
-    private static final Map<String, String> LABELS = Map.of("app.kubernetes.io/name", "podnet", "k8s-app", "podnet");
+    /** Sorted maps throughout: Map.of's order changes from run to run, and the output must not. */
+    private static final Map<String, String> LABELS = new TreeMap<>(Map.of("app.kubernetes.io/name", "podnet",
+            "k8s-app", "podnet"));
 
     /** The comment above the object: the choices a reader would otherwise question. */
     static final String COMMENT = """
@@ -88,7 +91,7 @@ final class AgentDaemonSet {
                 .withImagePullPolicy("IfNotPresent")
                 .withArgs("install-cni", "--dir", "/host/opt/cni/bin", "--conflist", CONFLIST, "--agent-socket", SOCKET)
                 .withVolumeMounts(mount("cni-bin", "/host/opt/cni/bin"), mount("cni-net-dir", "/host/etc/cni/net.d"))
-                .withNewResources().withRequests(Map.of("cpu", new Quantity("10m"), "memory", new Quantity("64Mi")))
+                .withNewResources().withRequests(requests("10m", "64Mi"))
                 .endResources()
                 .build();
     }
@@ -110,7 +113,7 @@ final class AgentDaemonSet {
                 .withArgs(args)
                 .withEnv(env)
                 .withNewSecurityContext().withPrivileged(true).endSecurityContext()
-                .withNewResources().withRequests(Map.of("cpu", new Quantity("25m"), "memory", new Quantity("256Mi")))
+                .withNewResources().withRequests(requests("25m", "256Mi"))
                 .endResources()
                 // probes on loopback: hostNetwork puts the kubelet and the agent in the same namespace
                 .withReadinessProbe(probe("/readyz", 5, 5, 1))
@@ -132,6 +135,10 @@ final class AgentDaemonSet {
                 .withInitialDelaySeconds(initialDelay).withPeriodSeconds(period).withTimeoutSeconds(3)
                 .withFailureThreshold(failures)
                 .build();
+    }
+
+    private static Map<String, Quantity> requests(String cpu, String memory) {
+        return new TreeMap<>(Map.of("cpu", new Quantity(cpu), "memory", new Quantity(memory)));
     }
 
     private static VolumeMount mount(String volume, String path) {

@@ -36,11 +36,25 @@ public final class Manifests {
         }
         manifests.addAll(ShippedYaml.documents(ShippedYaml.read(IpPool.class, "rbac.yaml"), "rbac.yaml"));
         for (Map<String, Object> object : settings.objects()) {
-            manifests.add(ShippedYaml.manifest(ShippedYaml.yaml(object), settings.origin()));
+            String yaml = ShippedYaml.yaml(object);
+            manifests.add(ShippedYaml.manifest(note(object) + yaml, settings.origin()));
         }
         manifests.add(ShippedYaml.manifest(AgentDaemonSet.COMMENT
                 + ShippedYaml.yaml(AgentDaemonSet.build(settings)), "the DaemonSet"));
         return List.copyOf(manifests);
+    }
+
+    /** What a reader of a plan's object must know before applying it. */
+    private static String note(Map<String, Object> object) {
+        if (!"ENIConfig".equals(object.get("kind"))) {
+            return "";
+        }
+        String note = "# aws-vpc-cni's ENIConfig (custom networking): its CRD is aws-vpc-cni's, which EKS clusters have.\n";
+        if (ShippedYaml.yaml(object).contains("${")) {
+            note += "# ${POD_SUBNET_<ZONE>} is the pod subnet vpc-setup.sh (podnet plan --out-dir) creates and exports:\n"
+                    + "# apply through envsubst, e.g. envsubst < all.yaml | kubectl apply -f -\n";
+        }
+        return note;
     }
 
     /** One multi-document YAML: what stdout gets, and all.yaml. */
