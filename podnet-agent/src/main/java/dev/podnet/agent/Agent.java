@@ -39,12 +39,15 @@ public final class Agent implements AutoCloseable {
     private final AgentService service;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Pools that claim addresses when asked (the cluster pool): ready while empty. */
+    private final Set<String> onDemand;
     private final LineServer socket;
     private final Map<String, FedPool> fed = new LinkedHashMap<>();
     /** StatefulSet pods' fixed addresses; null without an API server. */
     private StatefulPods stateful;
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
+        onDemand = config.cluster().map(c -> Set.of(c.pool().pool())).orElse(Set.of());
         AgentMetrics metrics = new AgentMetrics(this::poolCounts);
         Optional<CloudNetwork> ec2 = config.cloud().map(c -> new ObservedCloudNetwork(c.cloud(), metrics::ec2Call));
         Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c, ec2.get()));
@@ -114,11 +117,10 @@ public final class Agent implements AutoCloseable {
             }
             if (config.introspectionListen().isPresent()) {
                 // The DaemonSet's probes come here too: hostNetwork puts the kubelet on the same loopback.
-                Set<String> onDemand = config.cluster().map(c -> Set.of(c.pool().pool())).orElse(Set.of());
                 servers.add(new LoopbackHttp(config.introspectionListen().get(), Map.of(
                         "/v1/status", LoopbackHttp.Page.ok("application/json", this::statusJson),
                         "/healthz", LoopbackHttp.Page.ok(TEXT, () -> "ok\n"),
-                        "/readyz", new LoopbackHttp.Page(TEXT, () -> readiness(onDemand).reply()))));
+                        "/readyz", new LoopbackHttp.Page(TEXT, () -> readiness().reply()))));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -151,8 +153,8 @@ public final class Agent implements AutoCloseable {
                 .toList();
     }
 
-    /** Whether a new pod on this node gets an address now ({@code /readyz}). */
-    public Readiness readiness(Set<String> onDemand) {
+    /** Whether a new pod on this node gets an address now ({@code /readyz}, {@link ConflistWhenReady}). */
+    public Readiness readiness() {
         return Readiness.of(service.poolCounts(), onDemand);
     }
 

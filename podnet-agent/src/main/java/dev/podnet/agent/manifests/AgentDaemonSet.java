@@ -48,6 +48,9 @@ final class AgentDaemonSet {
             #   it), so it enters pods' network namespaces (setns needs CAP_SYS_ADMIN), creates veths and routes
             #   (NET_ADMIN), writes iptables (NET_RAW) and writes sysctls under /proc/sys (rp_filter, forwarding),
             #   which container runtimes mount read-only for any container that is not privileged.
+            # - The conflist: the agent writes it (--conflist) once some pool can address a pod, not the init
+            #   container: the kubelet reports the node Ready as soon as /etc/cni/net.d holds a network, and pods
+            #   sent to a node whose pool is still empty fail (aws/amazon-vpc-cni-k8s#1724, #2808).
             # - /readyz turns true only while some pool can address a new pod; a rollout waits for it (maxUnavailable 10%).
             # - /var/run/netns with HostToContainer: the pods' namespaces the runtime mounts after the agent started.
             """;
@@ -83,14 +86,14 @@ final class AgentDaemonSet {
                 .build();
     }
 
-    /** Binaries into the node's /opt/cni/bin, then the conflist into /etc/cni/net.d (atomically, last). */
+    /** The plugins into the node's /opt/cni/bin; the conflist comes from the agent once it is ready. */
     private static Container installCni(String image) {
         return new ContainerBuilder()
                 .withName("install-cni")
                 .withImage(image)
                 .withImagePullPolicy("IfNotPresent")
-                .withArgs("install-cni", "--dir", "/host/opt/cni/bin", "--conflist", CONFLIST, "--agent-socket", SOCKET)
-                .withVolumeMounts(mount("cni-bin", "/host/opt/cni/bin"), mount("cni-net-dir", "/host/etc/cni/net.d"))
+                .withArgs("install-cni", "--dir", "/host/opt/cni/bin")
+                .withVolumeMounts(mount("cni-bin", "/host/opt/cni/bin"))
                 .withNewResources().withRequests(requests("10m", "64Mi"))
                 .endResources()
                 .build();
@@ -100,7 +103,7 @@ final class AgentDaemonSet {
         // No --kubeconfig: in a pod KUBERNETES_SERVICE_HOST is set, so the agent uses the service account's token.
         List<String> args = List.of("agent", "--cloud", "aws", "--socket", SOCKET, "--state-dir", STATE_DIR,
                 "--metrics-listen", "127.0.0.1:" + METRICS_PORT,
-                "--introspection-listen", "127.0.0.1:" + INTROSPECTION_PORT);
+                "--introspection-listen", "127.0.0.1:" + INTROSPECTION_PORT, "--conflist", CONFLIST);
         List<EnvVar> env = new ArrayList<>();
         env.add(new EnvVarBuilder().withName("MY_NODE_NAME")
                 .withNewValueFrom().withNewFieldRef().withFieldPath("spec.nodeName").endFieldRef().endValueFrom()
@@ -120,6 +123,7 @@ final class AgentDaemonSet {
                 // a JVM takes seconds to start; a hung agent is restarted after a minute of failed checks
                 .withLivenessProbe(probe("/healthz", 60, 10, 6))
                 .withVolumeMounts(mount("run-podnet", "/run/podnet"), mount("state", STATE_DIR),
+                        mount("cni-net-dir", "/host/etc/cni/net.d"),
                         mount("xtables-lock", "/run/xtables.lock"),
                         new VolumeMountBuilder().withName("netns").withMountPath("/var/run/netns")
                                 .withMountPropagation("HostToContainer").build());

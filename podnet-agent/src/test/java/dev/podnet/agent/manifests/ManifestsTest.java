@@ -97,10 +97,8 @@ class ManifestsTest {
         Container init = pod.getInitContainers().getFirst();
         assertThat(pod.getInitContainers()).hasSize(1);
         assertThat(init.getImage()).isEqualTo("registry.example/podnet:1.2.3");
-        assertThat(init.getArgs()).containsExactly("install-cni", "--dir", "/host/opt/cni/bin",
-                "--conflist", "/host/etc/cni/net.d/10-podnet.conflist", "--agent-socket", "/run/podnet/agent.sock");
-        assertThat(mounts(init)).isEqualTo(Map.of("/host/opt/cni/bin", "/opt/cni/bin",
-                "/host/etc/cni/net.d", "/etc/cni/net.d"));
+        assertThat(init.getArgs()).containsExactly("install-cni", "--dir", "/host/opt/cni/bin");
+        assertThat(mounts(init)).isEqualTo(Map.of("/host/opt/cni/bin", "/opt/cni/bin"));
 
         Container agent = pod.getContainers().getFirst();
         assertThat(pod.getContainers()).hasSize(1);
@@ -108,7 +106,9 @@ class ManifestsTest {
         assertThat(agent.getArgs()).startsWith("agent", "--cloud", "aws").doesNotContain("--kubeconfig")
                 .containsSequence("--socket", "/run/podnet/agent.sock")
                 .containsSequence("--state-dir", "/var/lib/podnet")
-                .containsSequence("--introspection-listen", "127.0.0.1:61679");
+                .containsSequence("--introspection-listen", "127.0.0.1:61679")
+                // the agent writes the node's network once it can address pods, so the node turns Ready only then
+                .containsSequence("--conflist", "/host/etc/cni/net.d/10-podnet.conflist");
         assertThat(agent.getSecurityContext().getPrivileged()).isTrue();
         EnvVar node = agent.getEnv().getFirst();
         assertThat(node.getName()).isEqualTo("MY_NODE_NAME");
@@ -119,7 +119,8 @@ class ManifestsTest {
         assertProbe(agent.getReadinessProbe(), "/readyz");
         assertProbe(agent.getLivenessProbe(), "/healthz");
         assertThat(mounts(agent)).isEqualTo(Map.of("/run/podnet", "/run/podnet", "/var/lib/podnet", "/var/lib/podnet",
-                "/run/xtables.lock", "/run/xtables.lock", "/var/run/netns", "/var/run/netns"));
+                "/host/etc/cni/net.d", "/etc/cni/net.d", "/run/xtables.lock", "/run/xtables.lock",
+                "/var/run/netns", "/var/run/netns"));
         assertThat(agent.getVolumeMounts().stream().filter(v -> v.getMountPath().equals("/var/run/netns"))
                 .findFirst().orElseThrow().getMountPropagation()).isEqualTo("HostToContainer");
         assertThat(pod.getVolumes().stream().collect(Collectors.toMap(Volume::getName, v -> v.getHostPath().getType())))
