@@ -34,16 +34,20 @@ import java.time.Duration;
  * introspection on loopback. Closing it stops the servers before the engine, so no request is cut off mid-journal.
  */
 public final class Agent implements AutoCloseable {
+    private static final String TEXT = "text/plain; charset=utf-8";
     private final Ipam ipam;
     private final AgentService service;
     private final List<AutoCloseable> servers = new ArrayList<>();
     private final CountDownLatch closed = new CountDownLatch(1);
+    /** Pools that claim addresses when asked (the cluster pool): ready while empty. */
+    private final Set<String> onDemand;
     private final LineServer socket;
     private final Map<String, FedPool> fed = new LinkedHashMap<>();
     /** StatefulSet pods' fixed addresses; null without an API server. */
     private StatefulPods stateful;
 
     private Agent(AgentConfig config, InstantSource clock) throws IOException {
+        onDemand = config.cluster().map(c -> Set.of(c.pool().pool())).orElse(Set.of());
         AgentMetrics metrics = new AgentMetrics(this::poolCounts);
         Optional<CloudNetwork> ec2 = config.cloud().map(c -> new ObservedCloudNetwork(c.cloud(), metrics::ec2Call));
         Optional<CloudPool> cloud = config.cloud().map(c -> CloudPool.describe(c, ec2.get()));
@@ -109,11 +113,14 @@ public final class Agent implements AutoCloseable {
                             new NetworkConfigController(kube.client(), kube.node(), clock)::run))));
             if (config.metricsListen().isPresent()) {
                 servers.add(new LoopbackHttp(config.metricsListen().get(), Map.of("/metrics",
-                        new LoopbackHttp.Page("text/plain; version=0.0.4; charset=utf-8", metrics::scrape))));
+                        LoopbackHttp.Page.ok("text/plain; version=0.0.4; charset=utf-8", metrics::scrape))));
             }
             if (config.introspectionListen().isPresent()) {
-                servers.add(new LoopbackHttp(config.introspectionListen().get(), Map.of("/v1/status",
-                        new LoopbackHttp.Page("application/json", this::statusJson))));
+                // The DaemonSet's probes come here too: hostNetwork puts the kubelet on the same loopback.
+                servers.add(new LoopbackHttp(config.introspectionListen().get(), Map.of(
+                        "/v1/status", LoopbackHttp.Page.ok("application/json", this::statusJson),
+                        "/healthz", LoopbackHttp.Page.ok(TEXT, () -> "ok\n"),
+                        "/readyz", new LoopbackHttp.Page(TEXT, () -> readiness().reply()))));
             }
         } catch (IOException | RuntimeException e) {
             close();
@@ -144,6 +151,11 @@ public final class Agent implements AutoCloseable {
         return service.poolCounts().stream()
                 .map(c -> new AgentMetrics.PoolCounts(c.name(), c.total(), c.used(), c.free(), c.quarantined()))
                 .toList();
+    }
+
+    /** Whether a new pod on this node gets an address now ({@code /readyz}, {@link ConflistWhenReady}). */
+    public Readiness readiness() {
+        return Readiness.of(service.poolCounts(), onDemand);
     }
 
     public static Agent start(AgentConfig config, InstantSource clock) throws IOException {

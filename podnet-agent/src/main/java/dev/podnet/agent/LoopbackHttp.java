@@ -15,8 +15,16 @@ import java.util.function.Supplier;
  * HTTP may be reachable from the pod network. Each path maps to a content type and a body supplier.
  */
 public final class LoopbackHttp implements AutoCloseable {
-    /** What one path serves. */
-    public record Page(String contentType, Supplier<String> body) {
+    /** What one path serves: a status with each body, so a probe path can answer 503. */
+    public record Page(String contentType, Supplier<Reply> reply) {
+        /** A page that is always there (200). */
+        public static Page ok(String contentType, Supplier<String> body) {
+            return new Page(contentType, () -> new Reply(200, body.get()));
+        }
+    }
+
+    /** One answer: the HTTP status and the body. */
+    public record Reply(int status, String body) {
     }
 
     private final HttpServer server;
@@ -32,9 +40,10 @@ public final class LoopbackHttp implements AutoCloseable {
                     exchange.sendResponseHeaders(page == null ? 404 : 405, -1);
                     return;
                 }
-                byte[] body = page.body().get().getBytes(StandardCharsets.UTF_8);
+                Reply reply = page.reply().get();
+                byte[] body = reply.body().getBytes(StandardCharsets.UTF_8);
                 exchange.getResponseHeaders().set("Content-Type", page.contentType());
-                exchange.sendResponseHeaders(200, body.length);
+                exchange.sendResponseHeaders(reply.status(), body.length);
                 try (OutputStream out = exchange.getResponseBody()) {
                     out.write(body);
                 }

@@ -66,7 +66,7 @@ class AgentMetricsTest {
     void servesMetricsOnLoopbackOnly() throws Exception {
         AgentMetrics m = sample();
         try (LoopbackHttp http = new LoopbackHttp("127.0.0.1:0",
-                Map.of("/metrics", new LoopbackHttp.Page("text/plain; version=0.0.4", m::scrape)))) {
+                Map.of("/metrics", LoopbackHttp.Page.ok("text/plain; version=0.0.4", m::scrape)))) {
             HttpResponse<String> r = HttpClient.newHttpClient().send(
                     HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + http.port() + "/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString());

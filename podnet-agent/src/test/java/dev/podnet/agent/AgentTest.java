@@ -122,6 +122,32 @@ class AgentTest {
     }
 
     @Test
+    void probesOnTheIntrospectionServer() throws Exception {
+        AgentConfig config = config("tiny=10.6.0.0/30");
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            HttpClient http = HttpClient.newHttpClient();
+            String base = "http://127.0.0.1:" + agent.httpPorts().get(1);
+            HttpResponse<String> health = http.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(health.statusCode()).isEqualTo(200);
+            HttpResponse<String> ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(200);
+            assertThat(ready.body()).matches("ok: pool tiny has \\d+ free addresses\n");
+            int free = Integer.parseInt(ready.body().replaceAll("\\D", ""));
+            for (int i = 0; i < free; i++) {
+                added(ask(config.socket(), AgentRequest.add("r" + i, "eth0", "/n", null, List.of(), Map.of())));
+            }
+            // the one address is taken: a new pod here would fail, so the node is not ready
+            ready = http.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertThat(ready.statusCode()).isEqualTo(503);
+            assertThat(ready.body()).isEqualTo("not ready: no pool has a free address: tiny (" + free + " total, " + free + " used, "
+                    + "0 quarantined)\n");
+        }
+    }
+
+    @Test
     void execRunsThePluginInTheAgentAndCountsAsItsCommand() throws Exception {
         AgentConfig config = config("default=10.5.0.0/24");
         try (Agent agent = Agent.start(config, InstantSource.system())) {

@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.podnet.agent.Agent;
 import dev.podnet.agent.AgentConfig;
+import dev.podnet.agent.ConflistWhenReady;
+import dev.podnet.net.ControlLoop;
 import dev.podnet.agent.KubeApi;
 import dev.podnet.blocks.BlockPoolConfig;
 import dev.podnet.blocks.ClusterSettings;
@@ -73,7 +75,7 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--metrics-listen", paramLabel = "127.0.0.1:PORT", description = "Serve Prometheus metrics here.")
     String metricsListen;
 
-    @Option(names = "--introspection-listen", paramLabel = "127.0.0.1:PORT", description = "Serve /v1/status here.")
+    @Option(names = "--introspection-listen", paramLabel = "127.0.0.1:PORT", description = "Serve /v1/status, /healthz and /readyz here.")
     String introspectionListen;
 
     @Option(names = "--pool", paramLabel = "NAME=CIDR[,CIDR6][,table=N]",
@@ -127,6 +129,15 @@ final class AgentCommand implements Callable<Integer> {
                     + "network-attachment-definitions; safe on every agent (idempotent, conflict-checked).")
     boolean networkConfigs;
 
+    @Option(names = "--conflist", paramLabel = "FILE",
+            description = "Write the node's CNI conflist here (e.g. /etc/cni/net.d/10-podnet.conflist) once some pool "
+                    + "can address a pod, so the node turns Ready only then; kept at stop.")
+    Path conflist;
+
+    @Option(names = "--conflist-pool", paramLabel = "NAME", defaultValue = "vpc",
+            description = "The pool the conflist asks for (default ${DEFAULT-VALUE}: the EC2-fed pool of --cloud aws).")
+    String conflistPool;
+
     /** The --config file; every key optional, unknown keys refused. */
     record AgentFile(String socket, String stateDir, String metricsListen, String introspectionListen,
                      Integer quarantineSeconds, List<String> pools) {
@@ -149,7 +160,10 @@ final class AgentCommand implements Callable<Integer> {
                     settings.kube().map(k -> ", API server " + KubeConnection.server(k.client()) + " as node " + k.node())
                             .orElse(""));
             spec.commandLine().getErr().flush();
-            agent.awaitClose();
+            try (ControlLoop gate = conflist == null ? null : ConflistWhenReady.start(agent::readiness, conflist,
+                    settings.socket().toString(), conflistPool, Duration.ofSeconds(1))) {
+                agent.awaitClose();
+            }
         } finally {
             settings.kube().ifPresent(k -> k.client().close());
         }

@@ -12,7 +12,7 @@ import picocli.CommandLine.Command;
 @Command(name = "podnet", mixinStandardHelpOptions = true, version = "podnet 0.1.0",
         description = "Pod networking for Kubernetes on cloud VPCs: plan, allocate, and run pod addresses.",
         subcommands = {PlanCommand.class, MaxPodsCommand.class, SubnetCalcCommand.class, CidrCommand.class,
-                InstancesCommand.class, AgentCommand.class, IpamCommand.class, InstallCniCommand.class,
+                InstancesCommand.class, AgentCommand.class, IpamCommand.class, InstallCniCommand.class, ManifestsCommand.class,
                 VpcsimCommand.class, OverlayCommand.class, LabCommand.class, ConvertCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  podnet plan examples/custom-networking.yaml --out-dir out/",

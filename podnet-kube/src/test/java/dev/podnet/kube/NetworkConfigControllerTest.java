@@ -110,7 +110,9 @@ class NetworkConfigControllerTest {
 
     @Test
     void theExampleAppliesAndGetsItsNad() throws Exception {
-        List<HasMetadata> objects = client.load(Files.newInputStream(Path.of("../examples/networkconfig.yaml"))).items();
+        List<HasMetadata> objects = new java.util.ArrayList<>(
+                client.load(NetworkConfig.class.getResourceAsStream("networkconfigs-crd.yaml")).items());
+        objects.addAll(client.load(Files.newInputStream(Path.of("../examples/networkconfig.yaml"))).items());
         assertThat(objects).hasSize(2);
         CustomResourceDefinition crd = (CustomResourceDefinition) objects.getFirst();
         var declared = crd.getSpec();

@@ -131,10 +131,8 @@ class RbacCheckTest {
         assertThat(check.allows(attrs("list", IpPool.GROUP, IpPools.RESOURCE.getPlural(), "", ""))).isTrue();
 
         CustomResourceDefinition configs;
-        try (InputStream in = Files.newInputStream(Path.of("../examples/networkconfig.yaml"))) {
-            configs = Serialization.<List<HasMetadata>>unmarshal(in).stream()
-                    .filter(CustomResourceDefinition.class::isInstance).map(CustomResourceDefinition.class::cast)
-                    .findFirst().orElseThrow();
+        try (InputStream in = NetworkConfig.class.getResourceAsStream("networkconfigs-crd.yaml")) {
+            configs = Serialization.unmarshal(in, CustomResourceDefinition.class);
         }
         assertThat(configs.getSpec().getGroup()).isEqualTo(NetworkConfig.GROUP);
         assertThat(configs.getSpec().getNames().getPlural())

@@ -3,6 +3,7 @@ package dev.podnet.planner.artifacts;
 import dev.podnet.planner.model.ClusterPlan;
 import dev.podnet.planner.report.Artifact;
 import java.util.List;
+import java.util.Map;
 
 /**
  * One VPC CNI ENIConfig per zone, named after the zone so that ENI_CONFIG_LABEL_DEF=topology.kubernetes.io/zone
@@ -28,7 +29,12 @@ final class EniConfigs {
         return new Artifact(PATH, "VPC CNI ENIConfig per zone (custom networking)", Yaml.documents(header, documents));
     }
 
-    private static Object eniConfig(ClusterPlan plan, ClusterPlan.Zone zone) {
+    /** One ENIConfig per zone, as the artifact lists them; podnet's DaemonSet install takes the same. */
+    static List<Map<String, Object>> objects(ClusterPlan plan) {
+        return plan.zones().stream().map(z -> eniConfig(plan, z)).toList();
+    }
+
+    private static Map<String, Object> eniConfig(ClusterPlan plan, ClusterPlan.Zone zone) {
         String subnet = zone.podSubnetId()
                 .orElse("${" + ShellScript.zoneVariable("POD_SUBNET", zone.name()) + "}");
         return Yaml.map(

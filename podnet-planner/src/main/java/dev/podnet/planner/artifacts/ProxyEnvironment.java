@@ -3,6 +3,7 @@ package dev.podnet.planner.artifacts;
 import dev.podnet.planner.model.ClusterPlan;
 import dev.podnet.planner.report.Artifact;
 import java.util.List;
+import java.util.Map;
 
 /**
  * The proxy settings aws-node and kube-proxy read: a ConfigMap, then the two DaemonSets reduced to the envFrom that
@@ -16,15 +17,7 @@ final class ProxyEnvironment {
     }
 
     static Artifact artifact(PlanView in) {
-        ClusterPlan.Proxy proxy = in.plan().proxy().orElseThrow();
-        Object configMap = Yaml.map(
-                "apiVersion", "v1",
-                "kind", "ConfigMap",
-                "metadata", Yaml.map("name", CONFIG_MAP, "namespace", "kube-system"),
-                "data", Yaml.map(
-                        "HTTP_PROXY", proxy.url(),
-                        "HTTPS_PROXY", proxy.url(),
-                        "NO_PROXY", NoProxyList.of(in.plan()).joined()));
+        Object configMap = configMap(in.plan());
         Object patches = Yaml.map(
                 "apiVersion", "v1",
                 "kind", "List",
@@ -36,6 +29,19 @@ final class ProxyEnvironment {
                 + "The DaemonSets roll; pods read the ConfigMap only when they start.";
         return new Artifact(PATH, "proxy ConfigMap and envFrom for aws-node and kube-proxy",
                 Yaml.documents(header, List.of(configMap, patches)));
+    }
+
+    /** The ConfigMap alone; podnet's own DaemonSet loads it too (podnet manifests). */
+    static Map<String, Object> configMap(ClusterPlan plan) {
+        ClusterPlan.Proxy proxy = plan.proxy().orElseThrow();
+        return Yaml.map(
+                "apiVersion", "v1",
+                "kind", "ConfigMap",
+                "metadata", Yaml.map("name", CONFIG_MAP, "namespace", "kube-system"),
+                "data", Yaml.map(
+                        "HTTP_PROXY", proxy.url(),
+                        "HTTPS_PROXY", proxy.url(),
+                        "NO_PROXY", NoProxyList.of(plan).joined()));
     }
 
     /** The DaemonSet and its container share the name in EKS. */
