@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
         description = "Pod networking for Kubernetes on cloud VPCs: plan, allocate, and run pod addresses.",
         subcommands = {PlanCommand.class, MaxPodsCommand.class, SubnetCalcCommand.class, CidrCommand.class,
                 InstancesCommand.class, AgentCommand.class, IpamCommand.class, InstallCniCommand.class,
-                VpcsimCommand.class, OverlayCommand.class, LabCommand.class, ConvertCommand.class,
+                VpcsimCommand.class, OverlayCommand.class, LabCommand.class, ConvertCommand.class, SimulateCommand.class,
                 CommandLine.HelpCommand.class},
         footer = {"", "Examples:", "  podnet plan examples/custom-networking.yaml --out-dir out/",
                 "  podnet maxpods m5.large t3.medium --mode prefix --cap 110",

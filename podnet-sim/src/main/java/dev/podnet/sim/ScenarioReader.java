@@ -139,8 +139,9 @@ public final class ScenarioReader {
         double fillMax = 0;
         JsonNode fill = w.raw("fill");
         if (fill != null) {
-            if (fill.isNumber()) {
-                fillMin = fillMax = w.number("fill", 0, 1);
+            if (fill.isNumber() && fill.asDouble() >= 0 && fill.asDouble() <= 1) {
+                fillMin = fill.asDouble();
+                fillMax = fillMin;
             } else if (fill.isArray() && fill.size() == 2 && fill.get(0).isNumber() && fill.get(1).isNumber()
                     && fill.get(0).asDouble() >= 0 && fill.get(0).asDouble() <= fill.get(1).asDouble()
                     && fill.get(1).asDouble() <= 1) {
@@ -150,10 +151,8 @@ public final class ScenarioReader {
                 throw w.error("fill", fill, "must be a fraction of max pods from 0 to 1, or [min, max] of two");
             }
         }
-        if (raw == null || rate.isEmpty() && raw.isTextual()) {
-            if (raw == null) {
-                throw w.error("arrivalsPerHour", "is required: a number per node and hour, or \"fill\"");
-            }
+        if (raw == null) {
+            throw w.error("arrivalsPerHour", "is required: a number per node and hour, or \"fill\"");
         }
         Scenario.Lifetime lifetime = lifetime(w.object("lifetime"));
         List<Scenario.Burst> bursts = new ArrayList<>();
