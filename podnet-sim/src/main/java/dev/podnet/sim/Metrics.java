@@ -56,8 +56,10 @@ final class Metrics {
         }
     }
 
-    void failed(String code) {
-        failures.merge(code, 1L, Long::sum);
+    void failed(String code, long now) {
+        if (now >= from) {
+            failures.merge(code, 1L, Long::sum);
+        }
     }
 
     void sample(long now, long running, long pending, long held, long free, double subnetUsed, long subnetAddresses) {
@@ -85,7 +87,7 @@ final class Metrics {
         return new RunResult(name, runningSum == 0 ? 0 : heldSum / runningSum, percentile(r, 0.95), waitCount,
                 percentile(sorted, 0.50) / 1000.0, percentile(sorted, 0.99) / 1000.0,
                 calls.total() - callsAtStart, calls.throttled() - throttledAtStart, peakSubnet, peakSubnetAddresses,
-                scaleUp, meanRunning, started, rejected, failures.values().stream().mapToLong(Long::longValue).sum(),
+                scaleUp, meanRunning, started, rejected, failures,
                 violations, List.of(), samples, 0, 0);
     }
 

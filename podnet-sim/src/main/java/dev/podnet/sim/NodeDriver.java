@@ -220,7 +220,7 @@ final class NodeDriver {
             if (e.is(Ec2Error.REQUEST_LIMIT_EXCEEDED)) {
                 loop.after(wait, () -> call(node, request, then));
             } else {
-                metrics.failed(e.code());
+                metrics.failed(e.code(), loop.now());
                 node.busy = false;
                 node.backoffUntil = loop.now() + wait;
                 loop.at(node.backoffUntil, () -> plan(node));

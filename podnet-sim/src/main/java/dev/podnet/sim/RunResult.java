@@ -1,6 +1,7 @@
 package dev.podnet.sim;
 
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalDouble;
 
 /**
@@ -10,6 +11,7 @@ import java.util.OptionalDouble;
  * @param coldStarts           pods that found no free address and waited for EC2
  * @param ec2Calls             EC2 requests made, throttled ones included
  * @param peakSubnetUsed       the most any node-group subnet was used, as a fraction of its usable addresses
+ * @param failedCalls          EC2 refusals other than throttling, by error code (a limit or quota reached)
  * @param scaleUpSeconds       the longest time from a join or burst until each of its pods had an address (empty:
  *                             none in the measured part); a scale-up unfinished at the end counts until the end
  * @param commonViolations     broken bookkeeping invariants every policy promises (an address given twice, more ENIs
@@ -19,11 +21,12 @@ import java.util.OptionalDouble;
 public record RunResult(String name, double heldPerRunningPod, double heldPerRunningPodP95, long coldStarts,
                         double waitP50Seconds, double waitP99Seconds, long ec2Calls, long throttledCalls,
                         double peakSubnetUsed, long peakSubnetAddresses, OptionalDouble scaleUpSeconds,
-                        double running, long podsStarted, long rejected, long failedCalls,
+                        double running, long podsStarted, long rejected, Map<String, Long> failedCalls,
                         List<String> commonViolations, List<String> violations, List<Sample> samples,
                         double wallSeconds, long events) {
 
     public RunResult {
+        failedCalls = Map.copyOf(failedCalls);
         commonViolations = List.copyOf(commonViolations);
         violations = List.copyOf(violations);
         samples = List.copyOf(samples);

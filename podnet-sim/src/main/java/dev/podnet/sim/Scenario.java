@@ -34,10 +34,11 @@ public record Scenario(String source, Duration duration, Duration warmup, long s
      *
      * @param throttleRate  mutating calls per second the account's bucket refills (EC2: 5)
      * @param throttleBurst the bucket's size (EC2: 50)
+     * @param eniQuota      ENIs the region may hold (AWS's default quota: 5000; every node's primary ENI counts)
      */
     public record Ec2(Duration callLatency, Duration attachDelay, double throttleRate, int throttleBurst,
-                      double describeRate, int describeBurst) {
-        public static final Ec2 DEFAULTS = new Ec2(Duration.ofMillis(150), Duration.ofSeconds(3), 5, 50, 20, 100);
+                      double describeRate, int describeBurst, int eniQuota) {
+        public static final Ec2 DEFAULTS = new Ec2(Duration.ofMillis(150), Duration.ofSeconds(3), 5, 50, 20, 100, 5000);
 
         /** How long a node waits from "pool empty" to a usable address on a new ENI: create, attach, assign, attach delay. */
         public Duration attachRefill() {

@@ -82,7 +82,8 @@ public final class ScenarioReader {
         Scenario.Ec2 d = Scenario.Ec2.DEFAULTS;
         Scenario.Ec2 ec2 = new Scenario.Ec2(o.duration("callLatency", d.callLatency()), o.duration("attachDelay", d.attachDelay()),
                 o.number("throttleRate", 0.001, 1e6, d.throttleRate()), (int) o.integer("throttleBurst", 1, 1_000_000, d.throttleBurst()),
-                o.number("describeRate", 0.001, 1e6, d.describeRate()), (int) o.integer("describeBurst", 1, 1_000_000, d.describeBurst()));
+                o.number("describeRate", 0.001, 1e6, d.describeRate()), (int) o.integer("describeBurst", 1, 1_000_000, d.describeBurst()),
+                (int) o.integer("eniQuota", 1, 10_000_000, d.eniQuota()));
         o.finish();
         return ec2;
     }

@@ -50,7 +50,7 @@ public final class Simulation {
         this.cloud = VpcEmulator.builder(world.spec()).clock(clock).sleeper(clock)
                 .throttle(new ThrottleConfig(new ThrottleConfig.Bucket(ec2.throttleBurst(), ec2.throttleRate()),
                         new ThrottleConfig.Bucket(ec2.describeBurst(), ec2.describeRate())))
-                .attachDelay(ec2.attachDelay()).seed(scenario.seed()).build();
+                .attachDelay(ec2.attachDelay()).eniQuota(ec2.eniQuota()).seed(scenario.seed()).build();
         this.warmup = scenario.warmup().toMillis();
         this.end = warmup + scenario.duration().toMillis();
         this.metrics = new Metrics(warmup, cloud.calls());

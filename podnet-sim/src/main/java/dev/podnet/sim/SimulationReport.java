@@ -17,8 +17,9 @@ public final class SimulationReport {
 
     public static String text(Scenario scenario, List<RunResult> results) {
         StringBuilder out = new StringBuilder();
-        out.append(String.format(Locale.ROOT, "%s: %s measured%s, seed %d%n%n", scenario.source(), scenario.duration(),
-                scenario.warmup().isZero() ? "" : " after a " + scenario.warmup() + " warmup", scenario.seed()));
+        out.append(String.format(Locale.ROOT, "%s: %s measured%s, seed %d, %d node groups%n%n", scenario.source(),
+                human(scenario.duration()), scenario.warmup().isZero() ? "" : " after a " + human(scenario.warmup()) + " warmup",
+                scenario.seed(), scenario.nodeGroups().size()));
         String header = "%-28s %9s %9s %8s %8s %8s %9s %9s %9s %10s %7s%n";
         out.append(String.format(Locale.ROOT, header, "POLICY", "HELD/POD", "P95", "COLD", "WAIT P50", "WAIT P99",
                 "EC2 CALLS", "THROTTLED", "SUBNET", "SCALE-UP", "WALL"));
@@ -28,6 +29,10 @@ public final class SimulationReport {
                     r.waitP99Seconds(), r.ec2Calls(), r.throttledCalls(), 100 * r.peakSubnetUsed(),
                     r.scaleUpSeconds().isPresent() ? String.format(Locale.ROOT, "%.1fs", r.scaleUpSeconds().getAsDouble()) : "-",
                     r.wallSeconds()));
+        }
+        for (RunResult r : results) {
+            r.failedCalls().forEach((code, n) -> out.append(String.format(Locale.ROOT, "EC2 refused %d calls of %s with %s%n",
+                    n, r.name(), code)));
         }
         for (RunResult r : results) {
             r.violations().forEach(v -> out.append("INVARIANT BROKEN (").append(r.name()).append("): ").append(v).append('\n'));
@@ -58,7 +63,8 @@ public final class SimulationReport {
             }
             p.put("podsStarted", r.podsStarted());
             p.put("rejected", r.rejected());
-            p.put("failedCalls", r.failedCalls());
+            ObjectNode failed = p.putObject("failedCalls");
+            r.failedCalls().forEach(failed::put);
             ArrayNode v = p.putArray("violations");
             r.violations().forEach(v::add);
         }
@@ -91,6 +97,10 @@ public final class SimulationReport {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+    }
+
+    private static String human(java.time.Duration d) {
+        return d.toString().substring(2).toLowerCase(Locale.ROOT);
     }
 
     private static double round(double v) {
