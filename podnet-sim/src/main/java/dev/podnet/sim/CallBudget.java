@@ -9,7 +9,8 @@ final class CallBudget {
     private final double perMilli;
     private final double capacity;
     private double stored;
-    private double nextFree;
+    /** The time the latest reservation goes; later than now while calls queue. */
+    private double last;
 
     CallBudget(double perSecond, double capacity) {
         this.perMilli = perSecond / 1000.0;
@@ -17,16 +18,18 @@ final class CallBudget {
         this.stored = this.capacity;
     }
 
-    /** Reserves one call; returns the time (ms) it may go, {@code now} or later. */
+    /** Reserves one call; returns the time (ms) it may go, {@code now} or later, when a whole token is there. */
     long reserve(long now) {
-        if (now > nextFree) {
-            stored = Math.min(capacity, stored + (now - nextFree) * perMilli);
-            nextFree = now;
+        if (now > last) {
+            stored = Math.min(capacity, stored + (now - last) * perMilli);
+            last = now;
         }
-        double at = nextFree;
-        double fromStore = Math.min(1, stored);
-        stored -= fromStore;
-        nextFree += (1 - fromStore) / perMilli;
-        return (long) Math.ceil(at);
+        if (stored >= 1) {
+            stored -= 1;
+            return (long) Math.ceil(last);
+        }
+        last += (1 - stored) / perMilli;
+        stored = 0;
+        return (long) Math.ceil(last);
     }
 }

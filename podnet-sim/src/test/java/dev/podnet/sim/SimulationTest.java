@@ -58,6 +58,40 @@ class SimulationTest {
         assertThat(oracle.heldPerRunningPod()).isLessThan(defaults.heldPerRunningPod());
     }
 
+    /** A join storm in small: 30 nodes at once against a small EC2 bucket. */
+    private static final String STORM = """
+            duration: 15m
+            seed: 3
+            ec2: {throttleRate: 2, throttleBurst: 10}
+            nodeGroups:
+              - {name: g, instanceType: m5.large, count: 0, subnet: 10.0.0.0/18}
+            events:
+              - {at: 1m, group: g, add: 30}
+            workload:
+              arrivalsPerHour: 4
+              fill: [0.5, 0.8]
+              lifetime: {distribution: exponential, mean: 1h}
+            """;
+
+    @Test
+    void theSharedBudgetKeepsAJoinStormOutOfThrottling() {
+        Scenario s = ScenarioReader.parse("storm.yaml", STORM);
+        RunResult vpcCni = Simulation.run(s, Policies.create("vpc-cni", s));
+        RunResult adaptive = Simulation.run(s, Policies.create("podnet-adaptive", s));
+        assertThat(vpcCni.throttledCalls()).isPositive();
+        assertThat(adaptive.throttledCalls()).isZero();
+        assertThat(adaptive.violations()).isEmpty();
+        assertThat(adaptive.scaleUpSeconds()).isPresent();
+    }
+
+    @Test
+    void theBudgetQueuesCallsAtItsRate() {
+        CallBudget budget = new CallBudget(2, 3);
+        assertThat(List.of(budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0)))
+                .containsExactly(0L, 0L, 0L, 500L, 1000L);
+        assertThat(budget.reserve(10_000)).isEqualTo(10_000L);
+    }
+
     @Test
     void printsTheTable() {
         Scenario s = tiny();
