@@ -11,9 +11,9 @@ import java.util.OptionalLong;
 /**
  * A first podnet policy. Each node keeps free about what arrives while EC2 refills it: its recent arrival rate
  * (an exponentially weighted mean) times the refill latency, plus its recent largest burst, never below a floor.
- * It refills in one batch to twice that (so a steady trickle of pods costs one call per batch, not one per pod, the
- * WARM_IP_TARGET failure of aws/amazon-vpc-cni-k8s#1409), and gives addresses back only when they have stayed
- * beyond twice the target for a cooldown. Every EC2 call of the cluster goes through one shared {@link CallBudget} set
+ * It refills in one batch to twice that, or more when the node's share of the cluster's call budget needs larger
+ * batches (so a steady trickle of pods costs one call per batch, not one per pod, the WARM_IP_TARGET failure of
+ * aws/amazon-vpc-cni-k8s#1409), and gives addresses back only when they have stayed beyond that batch for a cooldown. Every EC2 call of the cluster goes through one shared {@link CallBudget} set
  * below EC2's bucket, so a join storm queues instead of hitting RequestLimitExceeded (#405).
  *
  * @param floor     free addresses kept at the least
@@ -29,6 +29,7 @@ public final class AdaptivePolicy implements Policy {
     private final long tau;
     private final long refill;
     private final CallBudget budget;
+    private final double budgetPerHour;
     private final Map<Integer, Memory> memory = new HashMap<>();
 
     /** Per node: rate in pods per ms, the burst being counted and the remembered largest, when it last needed its pool. */
@@ -47,6 +48,7 @@ public final class AdaptivePolicy implements Policy {
         this.cooldown = cooldown;
         this.tau = tau;
         this.refill = scenario.ec2().attachRefill().toMillis();
+        this.budgetPerHour = scenario.ec2().throttleRate() * budgetShare * 3600;
         this.budget = new CallBudget(scenario.ec2().throttleRate() * budgetShare,
                 Math.floor(scenario.ec2().throttleBurst() * budgetShare));
     }
@@ -82,11 +84,25 @@ public final class AdaptivePolicy implements Policy {
         return Math.min(Math.max(floor, (int) Math.ceil(wanted)), node.limits().maxPods());
     }
 
+    /**
+     * The refill batch: twice the target, and large enough that the node's share of the cluster's call budget pays for
+     * its churn (about one call to fetch and one to give back per batch of arrivals).
+     */
+    int high(NodeView node) {
+        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        int low = target(node);
+        double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
+        double perHour = m.rate * decay * 3_600_000;
+        double callsPerHour = budgetPerHour / Math.max(1, memory.size());
+        int batch = (int) Math.ceil(2 * perHour / callsPerHour);
+        return Math.min(Math.max(2 * low, low + batch), node.limits().maxPods()) + node.pending();
+    }
+
     @Override
     public Optional<WarmPoolConfig> targets(NodeView node) {
         Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
         int low = target(node);
-        int high = 2 * low + node.pending();
+        int high = high(node);
         if (node.free() <= high) {
             m.lastNeeded = node.now();
         }
@@ -102,7 +118,7 @@ public final class AdaptivePolicy implements Policy {
     @Override
     public OptionalLong wakeAt(NodeView node) {
         Memory m = memory.get(node.index());
-        if (m == null || node.free() <= 2 * target(node) + node.pending()) {
+        if (m == null || node.free() <= high(node)) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(m.lastNeeded + cooldown);

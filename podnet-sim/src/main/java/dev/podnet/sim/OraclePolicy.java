@@ -7,21 +7,37 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * Knows every node's arrivals ahead: keeps free exactly the addresses the pods arriving within one EC2 refill (create,
- * attach, assign and the attach delay) will need, and gives back the rest at once. No policy that cannot see the
- * future holds fewer addresses per pod with as few cold starts: a lower bound to measure the others against.
+ * Knows every node's arrivals ahead. It must hold free the addresses the pods arriving within one EC2 refill (create,
+ * attach, assign and the attach delay) will need; when it is short, it fetches in one call what the pods arriving
+ * within {@code horizonMillis} will need, and it gives back only what none of those will use. Seeing the future both
+ * ways keeps its addresses near the least any policy can hold and its EC2 calls few: fetching and returning one
+ * address per pod, the exact minimum, costs two calls per pod, which EC2's throttling does not allow at cluster
+ * scale. A bound to measure the others against, not a policy anyone can run.
+ *
+ * @param windowMillis  one refill: arrivals closer than this must find their address already there
+ * @param horizonMillis how far ahead one fetch looks, and how long an idle address is kept for a coming pod
  */
-public record OraclePolicy(String name, long windowMillis) implements Policy {
+public record OraclePolicy(String name, long windowMillis, long horizonMillis) implements Policy {
 
-    static OraclePolicy of(Scenario scenario) {
-        return new OraclePolicy("oracle", scenario.ec2().attachRefill().toMillis());
+    /** @param horizonMillis 0: long enough that about three calls per fetch-and-return cycle fit the account's rate */
+    static OraclePolicy of(String name, Scenario scenario, long horizonMillis) {
+        long window = scenario.ec2().attachRefill().toMillis();
+        if (horizonMillis == 0) {
+            int nodes = scenario.nodeGroups().stream().mapToInt(scenario::nodesEver).sum();
+            horizonMillis = Math.max(600_000, Math.round(3 * nodes / scenario.ec2().throttleRate() * 1000));
+        }
+        return new OraclePolicy(name, window, Math.max(window, horizonMillis));
     }
 
     @Override
     public Optional<WarmPoolConfig> targets(NodeView node) {
-        int needed = node.upcoming(windowMillis) + node.pending();
+        int need = node.upcoming(windowMillis) + node.pending();
+        int keep = Math.max(need, node.upcoming(horizonMillis) + node.pending());
+        if (node.free() >= need && node.free() <= keep) {
+            return Optional.empty();
+        }
         // MINIMUM_IP_TARGET=1 keeps the planner counting addresses even when nothing is coming (WARM_IP_TARGET=0).
-        return Optional.of(WarmPoolConfig.builder().warmEniTarget(0).warmIpTarget(needed).minimumIpTarget(1).build());
+        return Optional.of(WarmPoolConfig.builder().warmEniTarget(0).warmIpTarget(keep).minimumIpTarget(1).build());
     }
 
     /** Wake one refill before the next arrival, so its address is there when it comes. */

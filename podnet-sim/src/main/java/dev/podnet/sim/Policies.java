@@ -27,8 +27,8 @@ public final class Policies {
                 Set.of("WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET",
                         "ENABLE_PREFIX_DELEGATION", "MAX_ENI"),
                 (name, scenario, s) -> VpcCniPolicy.of(name, s)));
-        REGISTRY.put("oracle", new Entry("knows every arrival ahead: the lower bound", Set.of(),
-                (name, scenario, s) -> OraclePolicy.of(scenario)));
+        REGISTRY.put("oracle", new Entry("knows every arrival ahead: the bound to measure against", Set.of("horizon"),
+                (name, scenario, s) -> OraclePolicy.of(name, scenario, seconds(name, s, "horizon", 0) * 1000)));
         REGISTRY.put("podnet-adaptive", new Entry("sized from each node's arrival rate and bursts, cooldown, shared EC2 budget",
                 Set.of("floor", "cooldown", "memory", "budget"),
                 (name, scenario, s) -> new AdaptivePolicy(name, scenario,
