@@ -20,11 +20,12 @@ public final class SimulationReport {
         out.append(String.format(Locale.ROOT, "%s: %s measured%s, seed %d, %d node groups%n%n", scenario.source(),
                 human(scenario.duration()), scenario.warmup().isZero() ? "" : " after a " + human(scenario.warmup()) + " warmup",
                 scenario.seed(), scenario.nodeGroups().size()));
-        String header = "%-28s %9s %9s %8s %8s %8s %9s %9s %9s %10s %7s%n";
+        int width = Math.max(6, results.stream().mapToInt(r -> r.name().length()).max().orElse(6));
+        String header = "%-" + width + "s %9s %9s %8s %8s %8s %9s %9s %9s %10s %7s%n";
         out.append(String.format(Locale.ROOT, header, "POLICY", "HELD/POD", "P95", "COLD", "WAIT P50", "WAIT P99",
                 "EC2 CALLS", "THROTTLED", "SUBNET", "SCALE-UP", "WALL"));
         for (RunResult r : results) {
-            out.append(String.format(Locale.ROOT, "%-28s %9.2f %9.2f %8d %7.1fs %7.1fs %9d %9d %8.1f%% %10s %6.1fs%n",
+            out.append(String.format(Locale.ROOT, "%-" + width + "s %9.2f %9.2f %8d %7.1fs %7.1fs %9d %9d %8.1f%% %10s %6.1fs%n",
                     r.name(), r.heldPerRunningPod(), r.heldPerRunningPodP95(), r.coldStarts(), r.waitP50Seconds(),
                     r.waitP99Seconds(), r.ec2Calls(), r.throttledCalls(), 100 * r.peakSubnetUsed(),
                     r.scaleUpSeconds().isPresent() ? String.format(Locale.ROOT, "%.1fs", r.scaleUpSeconds().getAsDouble()) : "-",
