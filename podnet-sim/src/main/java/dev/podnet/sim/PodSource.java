@@ -2,6 +2,7 @@ package dev.podnet.sim;
 
 import java.util.ArrayDeque;
 import java.util.List;
+import java.util.Optional;
 import java.util.SplittableRandom;
 
 /**
@@ -17,14 +18,20 @@ final class PodSource {
     private final SplittableRandom random;
     private final double perMilli;
     private final Scenario.Lifetime lifetime;
+    private final Optional<Scenario.Diurnal> diurnal;
+    /** The Poisson stream is drawn at the curve's peak rate and thinned (Lewis and Shedler) down to the rate at t. */
+    private final double peak;
     private final ArrayDeque<Arrival> ahead = new ArrayDeque<>();
     private final ArrayDeque<long[]> bursts = new ArrayDeque<>();
     private long nextPoisson;
 
     /** @param burstTimes sorted (time, pods) pairs for this node, all after {@code from} */
-    PodSource(long seed, double arrivalsPerHour, Scenario.Lifetime lifetime, long from, List<long[]> burstTimes) {
+    PodSource(long seed, double arrivalsPerHour, Scenario.Lifetime lifetime, Optional<Scenario.Diurnal> diurnal, long from,
+              List<long[]> burstTimes) {
         this.random = new SplittableRandom(seed);
-        this.perMilli = arrivalsPerHour / 3_600_000.0;
+        this.diurnal = diurnal;
+        this.peak = 1 + diurnal.map(Scenario.Diurnal::amplitude).orElse(0.0);
+        this.perMilli = arrivalsPerHour / 3_600_000.0 * peak;
         this.lifetime = lifetime;
         this.bursts.addAll(burstTimes);
         this.nextPoisson = perMilli > 0 ? from + gap() : Long.MAX_VALUE;
@@ -56,7 +63,11 @@ final class PodSource {
                 ahead.add(new Arrival(b[0], lifetime(), true));
             }
         } else {
-            ahead.add(new Arrival(nextPoisson, lifetime(), false));
+            // Draws in this order (thinning, lifetime, gap) so that a scenario without a curve draws as before.
+            long at = nextPoisson;
+            if (diurnal.isEmpty() || random.nextDouble() * peak < diurnal.get().factor(at)) {
+                ahead.add(new Arrival(at, lifetime(), false));
+            }
             nextPoisson += gap();
         }
         return true;
@@ -64,8 +75,10 @@ final class PodSource {
 
     /** The next arrival, without taking it; null when none is left. */
     Arrival peek() {
-        if (ahead.isEmpty() && !drawNext()) {
-            return null;
+        while (ahead.isEmpty()) {
+            if (!drawNext()) {
+                return null;
+            }
         }
         return ahead.peekFirst();
     }

@@ -61,7 +61,7 @@ public record Scenario(String source, Duration duration, Duration warmup, long s
      * @param fillMin         a joining node starts with between fillMin and fillMax of its max pods, all arriving at once
      */
     public record Workload(Optional<Double> arrivalsPerHour, double fillMin, double fillMax, Lifetime lifetime,
-                           List<Burst> bursts) {
+                           List<Burst> bursts, Optional<Diurnal> diurnal) {
         public Workload {
             bursts = List.copyOf(bursts);
         }
@@ -81,6 +81,17 @@ public record Scenario(String source, Duration duration, Duration warmup, long s
             public Duration mean() {
                 return min.plus(max).dividedBy(2);
             }
+        }
+    }
+
+    /**
+     * A day's curve on the arrival rate: rate x (1 + amplitude x cos(2 pi (t - peakAt) / 24 h)), so the mean stays
+     * the rate and the peak is (1 + amplitude) of it at {@code peakAt} (time since the start of the run, modulo a day).
+     */
+    public record Diurnal(double amplitude, Duration peakAt) {
+        double factor(long millis) {
+            double day = 86_400_000.0;
+            return 1 + amplitude * Math.cos(2 * Math.PI * (millis - peakAt.toMillis()) / day);
         }
     }
 

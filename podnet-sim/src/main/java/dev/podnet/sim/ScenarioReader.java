@@ -125,7 +125,7 @@ public final class ScenarioReader {
         boolean add = e.has("add");
         boolean remove = e.has("remove");
         if (add == remove) {
-            throw new ScenarioException(e.field("add") + " / remove: exactly one of the two must be set");
+            throw new ScenarioException(e.source() + ": " + e.field("add") + " / remove: exactly one of the two must be set");
         }
         int n = (int) (add ? e.integer("add", 1, 100_000) : e.integer("remove", 1, 100_000));
         e.finish();
@@ -172,8 +172,13 @@ public final class ScenarioReader {
             b.finish();
             bursts.add(new Scenario.Burst(at, pods, group));
         }
+        Optional<Scenario.Diurnal> diurnal = w.optionalObject("diurnal").map(d -> {
+            Scenario.Diurnal curve = new Scenario.Diurnal(d.number("amplitude", 0, 1), d.duration("peakAt"));
+            d.finish();
+            return curve;
+        });
         w.finish();
-        return new Scenario.Workload(rate, fillMin, fillMax, lifetime, bursts);
+        return new Scenario.Workload(rate, fillMin, fillMax, lifetime, bursts, diurnal);
     }
 
     private static Scenario.Lifetime lifetime(YamlObject l) {

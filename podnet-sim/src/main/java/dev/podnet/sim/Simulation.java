@@ -112,7 +112,7 @@ public final class Simulation {
                 double meanHours = scenario.workload().lifetime().mean().toMillis() / 3_600_000.0;
                 double rate = scenario.workload().arrivalsPerHour().orElse(initial / meanHours);
                 SimNode node = new SimNode(index, id, g, world.subnetOfCidr().get(g.subnet()), limits,
-                        base.addressesPerSlot(), new PodSource(r.nextLong(), rate, scenario.workload().lifetime(), 0,
+                        base.addressesPerSlot(), new PodSource(r.nextLong(), rate, scenario.workload().lifetime(), scenario.workload().diurnal(), 0,
                         burstsFor(g)), loop, violations);
                 node.initialPods = initial;
                 node.enis.add(new SimNode.Eni(primaryEni.get(id), true));

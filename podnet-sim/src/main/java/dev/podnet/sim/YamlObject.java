@@ -32,6 +32,10 @@ final class YamlObject {
         }
     }
 
+    String source() {
+        return source;
+    }
+
     String field(String key) {
         return path.isEmpty() ? key : path + "." + key;
     }

@@ -24,7 +24,9 @@ class ScenarioReaderTest {
         Scenario s = SimulationTest.tiny();
         assertThat(s.duration()).isEqualTo(Duration.ofMinutes(20));
         assertThat(s.nodeGroups()).hasSize(1);
-        assertThat(s.events()).containsExactly(new Scenario.NodeEvent(Duration.ofMinutes(2), "small", 5));
+        assertThat(s.events()).containsExactly(new Scenario.NodeEvent(Duration.ofMinutes(2), "small", 5),
+                new Scenario.NodeEvent(Duration.ofMinutes(15), "small", -2));
+        assertThat(s.workload().diurnal()).contains(new Scenario.Diurnal(0.5, Duration.ofHours(14)));
         assertThat(s.workload().bursts()).containsExactly(new Scenario.Burst(Duration.ofMinutes(10), 4, Optional.empty()));
         Scenario minimal = ScenarioReader.parse("good.yaml", GOOD);
         assertThat(minimal.ec2()).isEqualTo(Scenario.Ec2.DEFAULTS);
