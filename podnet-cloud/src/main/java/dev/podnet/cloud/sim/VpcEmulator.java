@@ -55,7 +55,7 @@ public final class VpcEmulator implements CloudNetwork {
         this.callLatency = b.callLatency;
         this.throttle = new Throttle(b.throttle, b.clock);
         this.faults = new Faults(b.seed * 31 + 7);
-        this.state = new VpcState(b.spec, b.clock, b.attachDelay, b.seed);
+        this.state = new VpcState(b.spec, b.clock, b.attachDelay, b.seed, b.eniQuota);
         this.topology = new VpcTopology(b.spec, state);
         this.services = new VpcServices(b.spec, state, topology);
         this.tagging = new Tagging(state, topology, services);
@@ -331,6 +331,7 @@ public final class VpcEmulator implements CloudNetwork {
         private Duration attachDelay = Duration.ZERO;
         private Duration callLatency = Duration.ZERO;
         private long seed = 1;
+        private int eniQuota = VpcState.MAX_ENIS_PER_REGION;
 
         private Builder(WorldSpec spec) {
             this.spec = Objects.requireNonNull(spec, "spec");
@@ -369,6 +370,18 @@ public final class VpcEmulator implements CloudNetwork {
         /** Seeds the choice of addresses, ids and MACs, and the fault rate; default 1. */
         public Builder seed(long seed) {
             this.seed = seed;
+            return this;
+        }
+
+        /**
+         * The region's ENI quota (NetworkInterfaceLimitExceeded beyond it); default AWS's 5000. A cluster of thousands
+         * of nodes needs it raised, as it would in AWS, since every node's primary ENI counts.
+         */
+        public Builder eniQuota(int eniQuota) {
+            if (eniQuota < 1) {
+                throw new IllegalArgumentException("eniQuota must be at least 1, got " + eniQuota);
+            }
+            this.eniQuota = eniQuota;
             return this;
         }
 

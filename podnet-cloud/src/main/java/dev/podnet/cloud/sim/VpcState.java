@@ -31,6 +31,8 @@ import java.util.Set;
 final class VpcState {
     /** EC2's default "network interfaces per region" quota. */
     static final int MAX_ENIS_PER_REGION = 5000;
+    /** The region's ENI quota: AWS's default unless raised (a quota increase, as large clusters ask for). */
+    private final int eniQuota;
 
     record RunningInstance(InstanceSpec spec, InstanceType type, SubnetPool subnet) {
     }
@@ -49,6 +51,11 @@ final class VpcState {
     private final AddressAssignments addresses;
 
     VpcState(WorldSpec spec, InstantSource clock, Duration attachDelay, long seed) {
+        this(spec, clock, attachDelay, seed, MAX_ENIS_PER_REGION);
+    }
+
+    VpcState(WorldSpec spec, InstantSource clock, Duration attachDelay, long seed, int eniQuota) {
+        this.eniQuota = eniQuota;
         this.spec = spec;
         this.clock = clock;
         this.attachDelay = attachDelay;
@@ -146,9 +153,9 @@ final class VpcState {
                 throw Errors.groupNotFound(group);
             }
         }
-        if (enis.size() >= MAX_ENIS_PER_REGION) {
+        if (enis.size() >= eniQuota) {
             throw Errors.of(Ec2Error.NETWORK_INTERFACE_LIMIT_EXCEEDED,
-                    "You have reached the maximum number of network interfaces (" + MAX_ENIS_PER_REGION + ") for this region.");
+                    "You have reached the maximum number of network interfaces (" + eniQuota + ") for this region.");
         }
         List<String> groups = request.securityGroups().isEmpty() ? List.of(spec.defaultSecurityGroup())
                 : List.copyOf(new LinkedHashSet<>(request.securityGroups()));

@@ -1,0 +1,141 @@
+package dev.podnet.sim;
+
+import dev.podnet.ipam.warm.WarmPoolConfig;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * A first podnet policy. Each node keeps free about what arrives while EC2 refills it: its recent arrival rate
+ * (an exponentially weighted mean) times the refill latency, plus its recent largest burst, never below a floor.
+ * It refills in one batch to twice that, or more when the node's share of the cluster's call budget needs larger
+ * batches (so a steady trickle of pods costs one call per batch, not one per pod, the WARM_IP_TARGET failure of
+ * aws/amazon-vpc-cni-k8s#1409), and gives addresses back only when they have stayed beyond that batch for a cooldown. Every EC2 call of the cluster goes through one shared {@link CallBudget} set
+ * below EC2's bucket, so a join storm queues instead of hitting RequestLimitExceeded (#405).
+ *
+ * @param floor     free addresses kept at the least
+ * @param cooldown  how long addresses must have stayed idle beyond the high mark before they go back (ms)
+ * @param tau       the time constant of the rate and burst memory (ms)
+ */
+public final class AdaptivePolicy implements Policy {
+    private static final long BURST_WINDOW = 10_000;
+
+    private final String name;
+    private final int floor;
+    private final long cooldown;
+    private final long tau;
+    private final long refill;
+    private final CallBudget budget;
+    private final double budgetPerHour;
+    private final Map<Integer, Memory> memory = new HashMap<>();
+
+    /** Per node: rate in pods per ms, the burst being counted and the remembered largest, when it last needed its pool. */
+    private static final class Memory {
+        double rate;
+        long lastArrival = -1;
+        long burstStart = -1;
+        int burstCount;
+        double burst;
+        long lastNeeded;
+    }
+
+    AdaptivePolicy(String name, Scenario scenario, int floor, long cooldown, long tau, double budgetShare) {
+        this.name = name;
+        this.floor = floor;
+        this.cooldown = cooldown;
+        this.tau = tau;
+        this.refill = scenario.ec2().attachRefill().toMillis();
+        this.budgetPerHour = scenario.ec2().throttleRate() * budgetShare * 3600;
+        this.budget = new CallBudget(scenario.ec2().throttleRate() * budgetShare,
+                Math.floor(scenario.ec2().throttleBurst() * budgetShare));
+    }
+
+    @Override
+    public String name() {
+        return name;
+    }
+
+    @Override
+    public void onArrival(NodeView node) {
+        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        long now = node.now();
+        if (m.lastArrival >= 0) {
+            double decay = Math.exp(-(now - m.lastArrival) / (double) tau);
+            m.rate *= decay;
+            m.burst *= decay;
+        }
+        m.rate += 1.0 / tau;
+        m.lastArrival = now;
+        if (m.burstStart < 0 || now - m.burstStart > BURST_WINDOW) {
+            m.burstStart = now;
+            m.burstCount = 0;
+        }
+        m.burstCount++;
+        m.burst = Math.max(m.burst, m.burstCount);
+    }
+
+    int target(NodeView node) {
+        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
+        double wanted = m.rate * decay * refill + m.burst * decay;
+        return Math.min(Math.max(floor, (int) Math.ceil(wanted)), node.limits().maxPods());
+    }
+
+    /**
+     * The refill batch: twice the target, and large enough that the node's share of the cluster's call budget pays for
+     * its churn (about one call to fetch and one to give back per batch of arrivals).
+     */
+    int high(NodeView node) {
+        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        int low = target(node);
+        double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
+        double perHour = m.rate * decay * 3_600_000;
+        double callsPerHour = budgetPerHour / Math.max(1, memory.size());
+        int batch = (int) Math.ceil(2 * perHour / callsPerHour);
+        return Math.min(Math.max(2 * low, low + batch), node.limits().maxPods()) + node.pending();
+    }
+
+    @Override
+    public Optional<WarmPoolConfig> targets(NodeView node) {
+        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        int low = target(node);
+        int high = high(node);
+        if (node.free() <= high) {
+            m.lastNeeded = node.now();
+        }
+        boolean grow = node.pending() > 0 || node.free() < low;
+        boolean shrink = node.free() > high && node.now() - m.lastNeeded >= cooldown;
+        if (!grow && !shrink) {
+            return Optional.empty();
+        }
+        return Optional.of(WarmPoolConfig.builder().warmEniTarget(0).warmIpTarget(high).minimumIpTarget(0).build());
+    }
+
+    /** Look again when the cooldown of a node holding more than it needs runs out. */
+    @Override
+    public OptionalLong wakeAt(NodeView node) {
+        Memory m = memory.get(node.index());
+        if (m == null || node.free() <= high(node)) {
+            return OptionalLong.empty();
+        }
+        return OptionalLong.of(m.lastNeeded + cooldown);
+    }
+
+    @Override
+    public long reserveCall(long now) {
+        return budget.reserve(now);
+    }
+
+    /** Its promises: the shared budget kept every call under EC2's limit. */
+    @Override
+    public List<String> check(RunResult result) {
+        List<String> broken = new ArrayList<>(result.commonViolations());
+        if (result.throttledCalls() > 0) {
+            broken.add(result.throttledCalls() + " EC2 calls were throttled though every call went through the shared budget");
+        }
+        return broken;
+    }
+}

@@ -1,0 +1,28 @@
+package dev.podnet.sim;
+
+import dev.podnet.ipam.warm.NodeLimits;
+
+/** What a policy may read of one node when it sets the node's targets. */
+public interface NodeView {
+    int index();
+
+    /** Milliseconds since the start of the run. */
+    long now();
+
+    /** Pods running (each with an address). */
+    int running();
+
+    /** Pods waiting for an address. */
+    int pending();
+
+    /** Pod addresses held and free. */
+    int free();
+
+    NodeLimits limits();
+
+    /** Arrivals in the next {@code windowMillis}: the future, which only the oracle may read. */
+    int upcoming(long windowMillis);
+
+    /** When the next pod arrives (ms), or Long.MAX_VALUE: the future, which only the oracle may read. */
+    long nextArrival();
+}
