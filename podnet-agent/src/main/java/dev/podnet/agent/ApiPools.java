@@ -48,10 +48,9 @@ final class ApiPools {
      * {@code shared}), {@code shared} a pool the node shares with others, and {@code requested} the addresses the
      * pod's annotations ask for (empty: any); {@code pod} the pod as read for this ADD, if it was.
      */
-    record Chosen(List<String> sources, Optional<BlockPool> shared, List<IPAddress> requested, String source,
-                  Optional<Pod> pod) {
-        static Chosen agentPool(String network, List<IPAddress> requested, Optional<Pod> pod) {
-            return new Chosen(List.of(), Optional.empty(), requested, "the agent's pool " + network, pod);
+    record Chosen(List<String> sources, Optional<BlockPool> shared, List<IPAddress> requested, Optional<Pod> pod) {
+        static Chosen agentPool(List<IPAddress> requested, Optional<Pod> pod) {
+            return new Chosen(List.of(), Optional.empty(), requested, pod);
         }
     }
 
@@ -177,13 +176,13 @@ final class ApiPools {
                 // The node's own pools keep serving while the API server is away; the pod's wishes wait for it.
                 reportOnce("pods on " + network + " get its addresses without their annotations being read: "
                         + e.getMessage());
-                return Chosen.agentPool(network, List.of(), Optional.empty());
+                return Chosen.agentPool(List.of(), Optional.empty());
             }
             throw e;
         }
         if (pod == null) {
             if (agentPool) {
-                return Chosen.agentPool(network, List.of(), Optional.empty());
+                return Chosen.agentPool(List.of(), Optional.empty());
             }
             throw new CniException(CniException.TRY_AGAIN_LATER, "pod not found", "pod " + ref
                     + " is not in the API server, so its IP pools cannot be read");
@@ -196,7 +195,7 @@ final class ApiPools {
                 Optional.empty());
         if (agentPool && !PoolChoice.named(request)) {
             // Neither the pod nor its namespace names IP pools: the network's own pool serves it.
-            return Chosen.agentPool(network, requested, Optional.of(pod));
+            return Chosen.agentPool(requested, Optional.of(pod));
         }
         PoolChoice.Choice choice;
         try {
@@ -221,7 +220,7 @@ final class ApiPools {
             }
             Optional<BlockPool> pool = serve(first.get());
             if (pool.isPresent()) {
-                return new Chosen(List.of(), pool, requested, choice.source(), Optional.of(pod));
+                return new Chosen(List.of(), pool, requested, Optional.of(pod));
             }
         }
         List<String> sources = new ArrayList<>();
@@ -241,7 +240,7 @@ final class ApiPools {
             }
             here.forEach(p -> sources.add(p.name()));
         }
-        return new Chosen(sources, Optional.empty(), requested, choice.source(), Optional.of(pod));
+        return new Chosen(sources, Optional.empty(), requested, Optional.of(pod));
     }
 
     private PoolChoice.NamespaceView namespace(String name) {

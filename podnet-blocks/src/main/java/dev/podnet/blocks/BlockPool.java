@@ -224,8 +224,13 @@ public final class BlockPool {
     }
 
     private Allocation allocateTaken(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        return allocateTaken(new AllocationRequest(key, pool(), List.of(address), pod), address);
+    }
+
+    /** The address the caller took off the free list, for the request; back on the list if the engine refuses. */
+    private Allocation allocateTaken(AllocationRequest request, IPAddress address) {
         try {
-            Allocation a = ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod));
+            Allocation a = ipam.allocate(request);
             if (holdings.freeCount() < config.warmMargin()) {
                 onLow.run();
             }
@@ -270,12 +275,7 @@ public final class BlockPool {
             throw asIpam(e);
         }
         holdings.take(address);
-        try {
-            return ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod).reclaiming());
-        } catch (RuntimeException e) {
-            holdings.giveBack(List.of(address));
-            throw e;
-        }
+        return allocateTaken(new AllocationRequest(key, pool(), List.of(address), pod).reclaiming(), address);
     }
 
     /**

@@ -19,10 +19,12 @@ import dev.podnet.ipam.warm.PoolDecision;
 import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.ipam.warm.WarmPoolPlanner;
 import inet.ipaddr.IPAddress;
+import inet.ipaddr.IPAddressString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -151,9 +153,14 @@ public final class WarmPool {
                 + describeShortage());
     }
 
+    /** The address the caller took off the free list, for {@code key}; back on the list if the engine refuses. */
     private Allocation allocateTaken(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
+        return allocateTaken(new AllocationRequest(key, pool, List.of(address), pod), address);
+    }
+
+    private Allocation allocateTaken(AllocationRequest request, IPAddress address) {
         try {
-            Allocation a = ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod));
+            Allocation a = ipam.allocate(request);
             if (freeCount() < lowWater()) {
                 onLow.run();
             }
@@ -180,12 +187,7 @@ public final class WarmPool {
             throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + address
                     + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
         }
-        try {
-            return ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod, List.of()).reclaiming());
-        } catch (RuntimeException e) {
-            giveBack(List.of(address));
-            throw e;
-        }
+        return allocateTaken(new AllocationRequest(key, pool, List.of(address), pod).reclaiming(), address);
     }
 
     /**
@@ -203,14 +205,13 @@ public final class WarmPool {
         if (current.slotIndex().containsKey(address)) {
             return allocateReserved(key, address, pod);
         }
-        List<String> subnets = current.enis().stream().filter(e -> e.forPods() && e.attached()
-                && e.slots().size() < limits.slotsPerEni()).map(NodeSupply.Eni::subnetId).distinct().toList();
-        Map<String, String> cidrs = new java.util.HashMap<>();
-        cloud.describeSubnets(subnets).forEach(sn -> cidrs.put(sn.id(), sn.cidrBlock()));
-        NodeSupply.Eni eni = current.enis().stream().filter(e -> e.forPods() && e.attached()
-                        && e.slots().size() < limits.slotsPerEni() && cidrs.containsKey(e.subnetId())
-                        && new inet.ipaddr.IPAddressString(cidrs.get(e.subnetId())).getAddress().toPrefixBlock()
-                        .contains(address))
+        List<NodeSupply.Eni> roomy = current.enis().stream().filter(e -> e.forPods() && e.attached()
+                && e.slots().size() < limits.slotsPerEni()).toList();
+        Map<String, String> cidrs = new HashMap<>();
+        cloud.describeSubnets(roomy.stream().map(NodeSupply.Eni::subnetId).distinct().toList())
+                .forEach(sn -> cidrs.put(sn.id(), sn.cidrBlock()));
+        NodeSupply.Eni eni = roomy.stream().filter(e -> cidrs.containsKey(e.subnetId())
+                        && new IPAddressString(cidrs.get(e.subnetId())).getAddress().toPrefixBlock().contains(address))
                 .findFirst().orElseThrow(() -> new IpamException(IpamException.Reason.EXHAUSTED, "address " + address
                         + " cannot move to " + node.instanceId() + ": none of its ENIs in subnets " + cidrs.values()
                         + " has a free slot in the address's subnet"));
@@ -234,13 +235,9 @@ public final class WarmPool {
             throw new IpamException(IpamException.Reason.EXHAUSTED, "address " + address + " is not on a ready ENI of "
                     + node.instanceId() + " yet; try again");
         }
-        try {
-            return ipam.allocate(new AllocationRequest(key, pool, List.of(address), pod, List.of()).reclaiming());
-        } catch (RuntimeException e) {
-            giveBack(List.of(address));
-            throw e;
-        }
+        return allocateTaken(new AllocationRequest(key, pool, List.of(address), pod).reclaiming(), address);
     }
+
 
     /**
      * Drops the attachment's addresses without their ever coming back to this node's free list: EC2 has moved them to
