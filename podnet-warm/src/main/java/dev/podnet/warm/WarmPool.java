@@ -19,12 +19,10 @@ import dev.podnet.ipam.warm.PoolDecision;
 import dev.podnet.ipam.warm.WarmPoolConfig;
 import dev.podnet.ipam.warm.WarmPoolPlanner;
 import inet.ipaddr.IPAddress;
-import inet.ipaddr.IPAddressString;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -205,24 +203,8 @@ public final class WarmPool {
         if (current.slotIndex().containsKey(address)) {
             return allocateReserved(key, address, pod);
         }
-        List<NodeSupply.Eni> roomy = current.enis().stream().filter(e -> e.forPods() && e.attached()
-                && e.slots().size() < limits.slotsPerEni()).toList();
-        Map<String, String> cidrs = new HashMap<>();
-        cloud.describeSubnets(roomy.stream().map(NodeSupply.Eni::subnetId).distinct().toList())
-                .forEach(sn -> cidrs.put(sn.id(), sn.cidrBlock()));
-        NodeSupply.Eni eni = roomy.stream().filter(e -> cidrs.containsKey(e.subnetId())
-                        && new IPAddressString(cidrs.get(e.subnetId())).getAddress().toPrefixBlock().contains(address))
-                .findFirst().orElseThrow(() -> new IpamException(IpamException.Reason.EXHAUSTED, "address " + address
-                        + " cannot move to " + node.instanceId() + ": none of its ENIs in subnets " + cidrs.values()
-                        + " has a free slot in the address's subnet"));
-        try {
-            cloud.assignPrivateIpAddresses(eni.id(), List.of(address.toCanonicalString()), true);
-        } catch (CloudException e) {
-            // EXHAUSTED is CNI code 11: the runtime retries the ADD, and the retry claims again.
-            throw new IpamException(IpamException.Reason.EXHAUSTED, "address " + address + " could not move to "
-                    + eni.id() + " of " + node.instanceId() + ": " + e.getMessage(), e);
-        }
-        LOG.log(System.Logger.Level.INFO, "took {0} over onto {1} (AllowReassignment) for {2}", address, eni.id(), pod);
+        String eni = AddressMove.onto(cloud, current, limits, node.instanceId(), address);
+        LOG.log(System.Logger.Level.INFO, "took {0} over onto {1} (AllowReassignment) for {2}", address, eni, pod);
         return allocateReserved(key, address, pod);
     }
 
