@@ -93,8 +93,8 @@ public final class Agent implements AutoCloseable {
                 ApiPools ipPools = new ApiPools(k.client(), k.node(), ipam, Set.copyOf(names), shared,
                         p -> slot.map(s -> s.serves(p)).orElse(true));
                 apiPools = ipPools;
-                stateful = new StatefulPods(k.client(), k.node(), ipam, pool -> fed.containsKey(pool) ? fed.get(pool)
-                        : ipPools.shared(pool).map(FedPool::of).orElse(null));
+                stateful = new StatefulPods(k.client(), k.node(), ipam,
+                        FedPool.lookup(fed, ipPools).andThen(f -> f.orElse(null)));
             }
             service = new AgentService(ipam, names, metrics, fed, config.routeTables(), config.node(), apiPools,
                     stateful);

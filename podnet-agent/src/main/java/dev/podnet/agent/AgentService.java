@@ -43,6 +43,8 @@ public final class AgentService {
     private final NetNamespace node;
     /** The API server's IPPools, when the agent has an API server; null without. */
     private final ApiPools apiPools;
+    /** The pool feeding each pool name's addresses, when not the engine ({@link FedPool#lookup}). */
+    private final Function<String, Optional<FedPool>> feeds;
     /** StatefulSet pods' fixed addresses, when the agent has an API server; null without. */
     private final StatefulPods stateful;
 
@@ -68,6 +70,7 @@ public final class AgentService {
         this.pools = List.copyOf(pools);
         this.metrics = metrics;
         this.fed = Map.copyOf(fed);
+        this.feeds = FedPool.lookup(this.fed, apiPools);
         this.routeTables = Map.copyOf(routeTables);
     }
 
@@ -175,8 +178,7 @@ public final class AgentService {
 
     /** The pool that feeds {@code pool}'s addresses, when not the engine: EC2, the cluster's or a shared IPPool's blocks. */
     private Optional<FedPool> fedPool(String pool) {
-        FedPool f = fed.get(pool);
-        return f != null || apiPools == null ? Optional.ofNullable(f) : apiPools.shared(pool).map(FedPool::of);
+        return feeds.apply(pool);
     }
 
     private AgentReply add(AgentRequest request, String pool) {
@@ -212,15 +214,10 @@ public final class AgentService {
     }
 
     private Allocation allocate(AllocationRequest r) {
-        String pool = r.pool();
-        if (!r.sources().isEmpty()) {
-            Allocation a = ipam.allocate(r);
-            metrics.allocated(pool, a.addresses().size());
-            return a;
-        }
-        FedPool f = fed.get(pool);
+        // Addresses from IPPools (sources) are the engine's, whatever feeds the network's own pool.
+        FedPool f = r.sources().isEmpty() ? fed.get(r.pool()) : null;
         Allocation a = f != null ? f.allocate(r.key(), r.requested(), r.pod()) : ipam.allocate(r);
-        metrics.allocated(pool, a.addresses().size());
+        metrics.allocated(r.pool(), a.addresses().size());
         return a;
     }
 

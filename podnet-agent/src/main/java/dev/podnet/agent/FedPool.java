@@ -8,8 +8,10 @@ import dev.podnet.ipam.PodRef;
 import dev.podnet.warm.WarmPool;
 import inet.ipaddr.IPAddress;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * A pool whose addresses are supplied from outside the engine (EC2 through the warm pool, the cluster through its
@@ -53,6 +55,17 @@ interface FedPool {
     /** The destinations {@link #routeTable} is for (the VPC's blocks when the node SNATs); empty for all. */
     default List<String> routeScope() {
         return List.of();
+    }
+
+    /**
+     * The pool feeding each pool name's addresses: the agent's own fed pools (EC2, --cluster-pool), else a shared
+     * IPPool's blocks when there is an API server ({@code apiPools} may be null); empty for the engine's own pools.
+     */
+    static Function<String, Optional<FedPool>> lookup(Map<String, FedPool> fed, ApiPools apiPools) {
+        return pool -> {
+            FedPool f = fed.get(pool);
+            return f != null || apiPools == null ? Optional.ofNullable(f) : apiPools.shared(pool).map(FedPool::of);
+        };
     }
 
     /** @param routeScope the destinations of the ENI tables' rules, see {@link SnatSetup#ruleScope()} */
