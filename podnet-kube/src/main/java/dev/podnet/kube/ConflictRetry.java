@@ -18,8 +18,13 @@ final class ConflictRetry {
         /** No pause: for a writer that rarely meets another. */
         Backoff NONE = attempt -> { };
 
-        /** Up to 1 ms more per attempt already made, capped at 20 ms: spreads a burst of colliding writers. */
-        Backoff JITTERED = attempt -> Thread.sleep(ThreadLocalRandom.current().nextLong(Math.min(attempt, 20) + 1));
+        /**
+         * A random pause under a ceiling that doubles with every attempt already made (2, 4, 8 ... ms, at most 1 s):
+         * a writer that keeps losing to a burst of others waits long enough for the burst to pass, where a ceiling
+         * that grew by 1 ms an attempt let ten writers starve one of them through 50 attempts.
+         */
+        Backoff JITTERED = attempt -> Thread.sleep(ThreadLocalRandom.current().nextLong(
+                Math.min(1L << Math.min(attempt, 10), 1000) + 1));
     }
 
     private ConflictRetry() {
