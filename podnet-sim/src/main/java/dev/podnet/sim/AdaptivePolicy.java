@@ -30,6 +30,7 @@ public final class AdaptivePolicy implements Policy {
     private final long refill;
     private final CallBudget budget;
     private final double budgetPerHour;
+    private final java.util.function.IntSupplier nodes;
     private final Map<Integer, Memory> memory = new HashMap<>();
 
     /** Per node: rate in pods per ms, the burst being counted and the remembered largest, when it last needed its pool. */
@@ -42,15 +43,16 @@ public final class AdaptivePolicy implements Policy {
         long lastNeeded;
     }
 
-    AdaptivePolicy(String name, Scenario scenario, int floor, long cooldown, long tau, double budgetShare) {
+    AdaptivePolicy(String name, PolicyContext context, int floor, long cooldown, long tau, double budgetShare) {
         this.name = name;
         this.floor = floor;
         this.cooldown = cooldown;
         this.tau = tau;
-        this.refill = scenario.ec2().attachRefill().toMillis();
-        this.budgetPerHour = scenario.ec2().throttleRate() * budgetShare * 3600;
-        this.budget = new CallBudget(scenario.ec2().throttleRate() * budgetShare,
-                Math.floor(scenario.ec2().throttleBurst() * budgetShare));
+        this.refill = context.refillMillis();
+        this.budgetPerHour = context.callsPerSecond() * budgetShare * 3600;
+        this.nodes = context.nodes();
+        this.budget = context.budgets().create(context.callsPerSecond() * budgetShare,
+                Math.floor(context.callBurst() * budgetShare));
     }
 
     @Override
@@ -93,7 +95,7 @@ public final class AdaptivePolicy implements Policy {
         int low = target(node);
         double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
         double perHour = m.rate * decay * 3_600_000;
-        double callsPerHour = budgetPerHour / Math.max(1, memory.size());
+        double callsPerHour = budgetPerHour / Math.max(1, nodes.getAsInt());
         int batch = (int) Math.ceil(2 * perHour / callsPerHour);
         return Math.min(Math.max(2 * low, low + batch), node.limits().maxPods()) + node.pending();
     }

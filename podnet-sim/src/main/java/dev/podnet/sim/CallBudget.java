@@ -1,35 +1,59 @@
 package dev.podnet.sim;
 
 /**
- * A cluster-wide token bucket for EC2 calls that hands out reservations instead of refusals (as Guava's RateLimiter
- * does): a caller learns when its call may go and waits until then, so calls queue in order and none is ever
- * refused. Kept below EC2's own bucket, it keeps the account out of RequestLimitExceeded.
+ * The cluster's EC2 call budget: a token bucket that hands out reservations instead of refusals (as Guava's
+ * RateLimiter does): a caller learns when its call may go and waits until then, so calls queue in order and none is
+ * ever refused. Kept below EC2's own bucket, it keeps the account out of RequestLimitExceeded. The simulator shares
+ * one {@link TokenBucket} between its nodes; the agent shares one through the cluster store.
  */
-final class CallBudget {
-    private final double perMilli;
-    private final double capacity;
-    private double stored;
-    /** The time the latest reservation goes; later than now while calls queue. */
-    private double last;
+public interface CallBudget {
 
-    CallBudget(double perSecond, double capacity) {
-        this.perMilli = perSecond / 1000.0;
-        this.capacity = Math.max(1, capacity);
-        this.stored = this.capacity;
+    /** Reserves one call; returns the time (ms) it may go, {@code now} or later. */
+    long reserve(long now);
+
+    /** A bucket of {@code capacity} calls refilled at {@code perSecond}, full at first; not thread-safe. */
+    static CallBudget tokenBucket(double perSecond, double capacity) {
+        return new TokenBucket(perSecond / 1000.0, Math.max(1, capacity));
     }
 
-    /** Reserves one call; returns the time (ms) it may go, {@code now} or later, when a whole token is there. */
-    long reserve(long now) {
-        if (now > last) {
-            stored = Math.min(capacity, stored + (now - last) * perMilli);
-            last = now;
+    /** The bucket's state: {@code stored} tokens at time {@code last} (ms), which runs ahead of now while calls queue. */
+    record Bucket(double stored, double last) {
+
+        /** The bucket after one reservation at {@code now}; the reservation's time is {@code ceil(last)}. */
+        public Bucket reserve(long now, double perMilli, double capacity) {
+            double s = stored;
+            double l = last;
+            if (now > l) {
+                s = Math.min(capacity, s + (now - l) * perMilli);
+                l = now;
+            }
+            if (s >= 1) {
+                return new Bucket(s - 1, l);
+            }
+            return new Bucket(0, l + (1 - s) / perMilli);
         }
-        if (stored >= 1) {
-            stored -= 1;
+
+        public long goesAt() {
             return (long) Math.ceil(last);
         }
-        last += (1 - stored) / perMilli;
-        stored = 0;
-        return (long) Math.ceil(last);
+    }
+
+    /** The in-memory bucket the simulator's nodes share. */
+    final class TokenBucket implements CallBudget {
+        private final double perMilli;
+        private final double capacity;
+        private Bucket bucket;
+
+        TokenBucket(double perMilli, double capacity) {
+            this.perMilli = perMilli;
+            this.capacity = capacity;
+            this.bucket = new Bucket(capacity, 0);
+        }
+
+        @Override
+        public long reserve(long now) {
+            bucket = bucket.reserve(now, perMilli, capacity);
+            return bucket.goesAt();
+        }
     }
 }

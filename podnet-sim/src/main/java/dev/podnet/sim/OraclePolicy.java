@@ -20,11 +20,10 @@ import java.util.OptionalLong;
 public record OraclePolicy(String name, long windowMillis, long horizonMillis) implements Policy {
 
     /** @param horizonMillis 0: long enough that about three calls per fetch-and-return cycle fit the account's rate */
-    static OraclePolicy of(String name, Scenario scenario, long horizonMillis) {
-        long window = scenario.ec2().attachRefill().toMillis();
+    static OraclePolicy of(String name, PolicyContext context, long horizonMillis) {
+        long window = context.refillMillis();
         if (horizonMillis == 0) {
-            int nodes = scenario.nodeGroups().stream().mapToInt(scenario::nodesEver).sum();
-            horizonMillis = Math.max(600_000, Math.round(3 * nodes / scenario.ec2().throttleRate() * 1000));
+            horizonMillis = Math.max(600_000, Math.round(3 * context.nodes().getAsInt() / context.callsPerSecond() * 1000));
         }
         return new OraclePolicy(name, window, Math.max(window, horizonMillis));
     }

@@ -14,10 +14,11 @@ import java.util.TreeMap;
 public final class Policies {
 
     private interface Factory {
-        Policy create(String name, Scenario scenario, Map<String, String> settings);
+        Policy create(String name, PolicyContext context, Map<String, String> settings);
     }
 
-    private record Entry(String description, Set<String> keys, Factory factory) {
+    /** @param onNodes whether an agent can run it (the oracle reads the future) */
+    private record Entry(String description, Set<String> keys, boolean onNodes, Factory factory) {
     }
 
     private static final Map<String, Entry> REGISTRY = new LinkedHashMap<>();
@@ -25,13 +26,13 @@ public final class Policies {
     static {
         REGISTRY.put("vpc-cni", new Entry("the AWS VPC CNI with its settings (defaults: WARM_ENI_TARGET=1)",
                 Set.of("WARM_ENI_TARGET", "WARM_IP_TARGET", "MINIMUM_IP_TARGET", "WARM_PREFIX_TARGET",
-                        "ENABLE_PREFIX_DELEGATION", "MAX_ENI"),
-                (name, scenario, s) -> VpcCniPolicy.of(name, s)));
-        REGISTRY.put("oracle", new Entry("knows every arrival ahead: the bound to measure against", Set.of("horizon"),
-                (name, scenario, s) -> OraclePolicy.of(name, scenario, seconds(name, s, "horizon", 0) * 1000)));
+                        "ENABLE_PREFIX_DELEGATION", "MAX_ENI"), true,
+                (name, context, s) -> VpcCniPolicy.of(name, s)));
+        REGISTRY.put("oracle", new Entry("knows every arrival ahead: the bound to measure against", Set.of("horizon"), false,
+                (name, context, s) -> OraclePolicy.of(name, context, seconds(name, s, "horizon", 0) * 1000)));
         REGISTRY.put("podnet-adaptive", new Entry("sized from each node's arrival rate and bursts, cooldown, shared EC2 budget",
-                Set.of("floor", "cooldown", "memory", "budget"),
-                (name, scenario, s) -> new AdaptivePolicy(name, scenario,
+                Set.of("floor", "cooldown", "memory", "budget"), true,
+                (name, context, s) -> new AdaptivePolicy(name, context,
                         integer(name, s, "floor", 2, 1), seconds(name, s, "cooldown", 300) * 1000,
                         seconds(name, s, "memory", 600) * 1000, fraction(name, s, "budget", 0.8))));
     }
@@ -48,13 +49,27 @@ public final class Policies {
         return REGISTRY.get(name).description();
     }
 
-    /** A fresh policy for one run from {@code NAME} or {@code NAME:KEY=VALUE,...}. */
+    /** A fresh policy for one run of the scenario from {@code NAME} or {@code NAME:KEY=VALUE,...}. */
     public static Policy create(String spec, Scenario scenario) {
+        return create(spec, PolicyContext.of(scenario), false);
+    }
+
+    /** The policy an agent runs ({@code PODNET_WARM_POLICY}); refuses those that read the future. */
+    public static Policy forNode(String spec, PolicyContext context) {
+        return create(spec, context, true);
+    }
+
+    private static Policy create(String spec, PolicyContext context, boolean onNode) {
         int colon = spec.indexOf(':');
         String base = colon < 0 ? spec : spec.substring(0, colon);
         Entry entry = REGISTRY.get(base);
         if (entry == null) {
             throw new InvalidInputException("policy \"" + base + "\" is not registered; the policies are " + names());
+        }
+        if (onNode && !entry.onNodes()) {
+            throw new InvalidInputException("policy \"" + base + "\" reads the future and runs only in the simulator; "
+                    + "a node runs one of " + REGISTRY.entrySet().stream().filter(e -> e.getValue().onNodes())
+                    .map(Map.Entry::getKey).toList());
         }
         Map<String, String> settings = new TreeMap<>();
         if (colon >= 0) {
@@ -67,7 +82,7 @@ public final class Policies {
                 settings.put(pair.substring(0, eq).trim(), pair.substring(eq + 1).trim());
             }
         }
-        return entry.factory().create(spec, scenario, settings);
+        return entry.factory().create(spec, context, settings);
     }
 
     private static int integer(String policy, Map<String, String> s, String key, int absent, int min) {

@@ -67,5 +67,8 @@ class ScenarioReaderTest {
         assertThatThrownBy(() -> Policies.create("vpc-cni:WARM_IP=1", s)).hasMessageContaining("WARM_IP=1");
         assertThatThrownBy(() -> Policies.create("podnet-adaptive:budget=2", s)).hasMessageContaining("budget=\"2\"");
         assertThat(Policies.create("vpc-cni:WARM_IP_TARGET=1", s).name()).isEqualTo("vpc-cni:WARM_IP_TARGET=1");
+        assertThatThrownBy(() -> Policies.forNode("oracle", PolicyContext.of(s)))
+                .hasMessageContaining("runs only in the simulator").hasMessageContaining("podnet-adaptive");
+        assertThat(Policies.forNode("podnet-adaptive", PolicyContext.of(s)).name()).isEqualTo("podnet-adaptive");
     }
 }

@@ -86,7 +86,7 @@ class SimulationTest {
 
     @Test
     void theBudgetQueuesCallsAtItsRate() {
-        CallBudget budget = new CallBudget(2, 3);
+        CallBudget budget = CallBudget.tokenBucket(2, 3);
         assertThat(List.of(budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0)))
                 .containsExactly(0L, 0L, 0L, 500L, 1000L);
         assertThat(budget.reserve(10_000)).isEqualTo(10_000L);
