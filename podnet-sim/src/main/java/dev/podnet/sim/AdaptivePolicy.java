@@ -41,6 +41,7 @@ public final class AdaptivePolicy implements Policy {
         int burstCount;
         double burst;
         long lastNeeded;
+        long firstArrival = -1;
     }
 
     AdaptivePolicy(String name, PolicyContext context, int floor, long cooldown, long tau, double budgetShare) {
@@ -76,7 +77,13 @@ public final class AdaptivePolicy implements Policy {
             m.burstCount = 0;
         }
         m.burstCount++;
-        m.burst = Math.max(m.burst, m.burstCount);
+        if (m.firstArrival < 0) {
+            m.firstArrival = now;
+        }
+        // The pods a node is given as it joins are the backlog of the scale-up, not a burst to expect again.
+        if (now - m.firstArrival > BURST_WINDOW) {
+            m.burst = Math.max(m.burst, m.burstCount);
+        }
     }
 
     int target(NodeView node) {

@@ -73,14 +73,17 @@ final class NodeDriver {
             if (w.batch() != null) {
                 w.batch().settle(loop.now());
             }
-            loop.after(w.lifetime(), () -> depart(node, address));
+            long leaves = loop.now() + w.lifetime();
+            node.departures.add(leaves);
+            loop.at(leaves, () -> depart(node, address, leaves));
         }
     }
 
-    private void depart(SimNode node, String address) {
+    private void depart(SimNode node, String address, long at) {
         if (!node.alive) {
             return;
         }
+        node.departures.remove(at);
         node.release(address);
         serve(node);
         plan(node);

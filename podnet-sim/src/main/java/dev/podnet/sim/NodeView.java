@@ -20,8 +20,11 @@ public interface NodeView {
 
     NodeLimits limits();
 
-    /** Arrivals in the next {@code windowMillis}: the future, which only the oracle may read. */
-    int upcoming(long windowMillis);
+    /**
+     * The most pods the node will run at once within the next {@code windowMillis} if every pod got its address on
+     * arrival: those running and waiting now, plus arrivals, minus departures. The future, which only the oracle may read.
+     */
+    int peakDemand(long windowMillis);
 
     /** When the next pod arrives (ms), or Long.MAX_VALUE: the future, which only the oracle may read. */
     long nextArrival();

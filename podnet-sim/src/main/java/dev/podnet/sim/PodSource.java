@@ -1,6 +1,7 @@
 package dev.podnet.sim;
 
 import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.SplittableRandom;
@@ -91,21 +92,21 @@ final class PodSource {
         return a;
     }
 
-    /** Arrivals in [now, now + window]: what only the oracle may know. */
-    int within(long now, long window) {
+    /** The arrivals in [now, now + window], in order: what only the oracle may know. */
+    List<Arrival> within(long now, long window) {
         long end = now + window;
         while ((ahead.isEmpty() || ahead.peekLast().at() <= end) && drawNext()) {
             // draw until past the window
         }
-        int n = 0;
+        List<Arrival> found = new ArrayList<>();
         for (Arrival a : ahead) {
             if (a.at() > end) {
                 break;
             }
             if (a.at() >= now) {
-                n++;
+                found.add(a);
             }
         }
-        return n;
+        return found;
     }
 }

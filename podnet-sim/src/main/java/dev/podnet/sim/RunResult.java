@@ -7,7 +7,9 @@ import java.util.OptionalDouble;
 /**
  * One policy's numbers over the measured part of a run (after the warmup).
  *
- * @param heldPerRunningPod    VPC addresses the nodes' ENIs hold (primaries included) per running pod, time-weighted
+ * @param heldPerRunningPod    VPC addresses the nodes hold for pods per running pod, time-weighted: secondary
+ *                             addresses and prefixes, and the primary address of every ENI but the node's first
+ *                             (the node's own address, which any CNI, an overlay too, needs)
  * @param coldStarts           pods that found no free address and waited for EC2
  * @param ec2Calls             EC2 requests made, throttled ones included
  * @param peakSubnetUsed       the most any node-group subnet was used, as a fraction of its usable addresses

@@ -59,6 +59,8 @@ final class SimNode implements NodeView {
     final Map<String, Slot> slotOf = new HashMap<>();
     final Map<String, Integer> podOf = new HashMap<>();
     final ArrayDeque<Waiting> waiting = new ArrayDeque<>();
+    /** When each running pod leaves: what only the oracle may read. */
+    final java.util.PriorityQueue<Long> departures = new java.util.PriorityQueue<>();
     final List<String> violations;
     boolean alive;
     boolean busy;
@@ -113,8 +115,30 @@ final class SimNode implements NodeView {
     }
 
     @Override
-    public int upcoming(long windowMillis) {
-        return pods.within(loop.now(), windowMillis);
+    public int peakDemand(long windowMillis) {
+        long now = loop.now();
+        long end = now + windowMillis;
+        // +1 at an arrival, -1 at a departure; at the same time departures go first, as the address is free again.
+        List<long[]> changes = new ArrayList<>();
+        for (long d : departures) {
+            if (d <= end) {
+                changes.add(new long[] {d, -1});
+            }
+        }
+        for (PodSource.Arrival a : pods.within(now, windowMillis)) {
+            changes.add(new long[] {a.at(), 1});
+            if (a.at() + a.lifetime() <= end) {
+                changes.add(new long[] {a.at() + a.lifetime(), -1});
+            }
+        }
+        changes.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
+        int demand = running + waiting.size();
+        int peak = demand;
+        for (long[] c : changes) {
+            demand += (int) c[1];
+            peak = Math.max(peak, demand);
+        }
+        return peak;
     }
 
     @Override
@@ -133,11 +157,14 @@ final class SimNode implements NodeView {
         }
     }
 
-    /** VPC addresses the node's ENIs hold: each ENI's primary address and every slot's addresses. */
+    /**
+     * VPC addresses the node holds for pods: every slot's addresses and the primary address of each ENI but the
+     * first (the node's own address, which it holds whatever runs on it).
+     */
     int held() {
         int n = 0;
         for (Eni e : enis) {
-            n += 1;
+            n += e.primary ? 0 : 1;
             for (Slot s : e.slots) {
                 n += s.addresses.size();
             }
@@ -241,6 +268,7 @@ final class SimNode implements NodeView {
         alive = false;
         waiting.clear();
         podOf.clear();
+        departures.clear();
         free.clear();
         running = 0;
         enis.clear();

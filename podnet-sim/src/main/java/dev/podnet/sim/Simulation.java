@@ -197,7 +197,8 @@ public final class Simulation {
             pending += n.pending();
             held += h;
             free += n.free();
-            bySubnet.merge(n.group.subnet(), (long) h, Long::sum);
+            // The node's own address uses the subnet too.
+            bySubnet.merge(n.group.subnet(), h + 1L, Long::sum);
         }
         double peak = 0;
         long peakAddresses = 0;

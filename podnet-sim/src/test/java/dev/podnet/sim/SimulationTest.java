@@ -11,8 +11,12 @@ import org.junit.jupiter.api.Test;
 class SimulationTest {
 
     static Scenario tiny() {
-        try (InputStream in = SimulationTest.class.getResourceAsStream("/tiny.yaml")) {
-            return ScenarioReader.parse("tiny.yaml", new String(in.readAllBytes(), StandardCharsets.UTF_8));
+        return resource("tiny.yaml");
+    }
+
+    static Scenario resource(String name) {
+        try (InputStream in = SimulationTest.class.getResourceAsStream("/" + name)) {
+            return ScenarioReader.parse(name, new String(in.readAllBytes(), StandardCharsets.UTF_8));
         } catch (IOException e) {
             throw new java.io.UncheckedIOException(e);
         }
@@ -56,6 +60,25 @@ class SimulationTest {
         RunResult oracle = run("oracle");
         RunResult defaults = run("vpc-cni");
         assertThat(oracle.heldPerRunningPod()).isLessThan(defaults.heldPerRunningPod());
+    }
+
+    /**
+     * The churn example in small: the adaptive policy holds fewer addresses per pod than the VPC CNI's defaults with no
+     * more cold starts (none) and fewer EC2 calls, none throttled; the oracle holds fewer still.
+     */
+    @Test
+    void adaptiveHoldsLessThanTheVpcCniDefaultsWithoutColdStartsUnderChurn() {
+        Scenario s = resource("churn-small.yaml");
+        RunResult vpcCni = Simulation.run(s, Policies.create("vpc-cni", s));
+        RunResult adaptive = Simulation.run(s, Policies.create("podnet-adaptive", s));
+        RunResult oracle = Simulation.run(s, Policies.create("oracle", s));
+        assertThat(adaptive.violations()).isEmpty();
+        assertThat(adaptive.coldStarts()).isLessThanOrEqualTo(vpcCni.coldStarts());
+        assertThat(adaptive.heldPerRunningPod()).isLessThan(vpcCni.heldPerRunningPod() - 0.1);
+        assertThat(adaptive.ec2Calls()).isLessThan(vpcCni.ec2Calls());
+        assertThat(adaptive.throttledCalls()).isZero();
+        assertThat(vpcCni.throttledCalls()).isPositive();
+        assertThat(oracle.heldPerRunningPod()).isLessThan(adaptive.heldPerRunningPod());
     }
 
     /** A join storm in small: 30 nodes at once against a small EC2 bucket. */
