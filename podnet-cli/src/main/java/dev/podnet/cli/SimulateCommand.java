@@ -1,6 +1,7 @@
 package dev.podnet.cli;
 
 import dev.podnet.net.InvalidInputException;
+import dev.podnet.sim.HtmlReport;
 import dev.podnet.sim.Policies;
 import dev.podnet.sim.Policy;
 import dev.podnet.sim.RunResult;
@@ -28,7 +29,8 @@ import picocli.CommandLine.Spec;
                 "podnet-adaptive (podnet-adaptive:floor=2,cooldown=300,memory=600,budget=0.8).", ""},
         footer = {"", "Examples:", "  podnet simulate examples/simulate-150-join.yaml",
                 "  podnet simulate examples/simulate-150-join.yaml --policy vpc-cni --policy vpc-cni:WARM_IP_TARGET=1",
-                "  podnet simulate examples/simulate-5000-churn.yaml --output json --out-dir out/"})
+                "  podnet simulate examples/simulate-5000-churn.yaml --output json --out-dir out/",
+                "  podnet simulate examples/simulate-150-join.yaml -o html > report.html"})
 final class SimulateCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
@@ -41,16 +43,17 @@ final class SimulateCommand implements Callable<Integer> {
     List<String> policies = new ArrayList<>();
 
     @Option(names = {"-o", "--output"}, paramLabel = "FORMAT", defaultValue = "text",
-            description = "text or json (default: ${DEFAULT-VALUE}).")
+            description = "text, json or html (one self-contained page of charts; default: ${DEFAULT-VALUE}).")
     String output;
 
-    @Option(names = "--out-dir", paramLabel = "DIR", description = "Also write a CSV time series per policy here.")
+    @Option(names = "--out-dir", paramLabel = "DIR",
+            description = "Also write a CSV time series per policy and the HTML page (report.html) here.")
     Path outDir;
 
     @Override
     public Integer call() {
-        if (!output.equals("text") && !output.equals("json")) {
-            throw new InvalidInputException("--output \"" + output + "\" is not supported; use text or json");
+        if (!List.of("text", "json", "html").contains(output)) {
+            throw new InvalidInputException("--output \"" + output + "\" is not supported; use text, json or html");
         }
         Scenario s = ScenarioReader.read(scenario);
         List<String> names = policies.isEmpty() ? Policies.names() : policies;
@@ -62,9 +65,15 @@ final class SimulateCommand implements Callable<Integer> {
             results.add(Simulation.run(s, Policies.create(names.get(i), s)));
         }
         PrintWriter out = spec.commandLine().getOut();
-        out.print(output.equals("json") ? SimulationReport.json(results) : SimulationReport.text(s, results));
+        out.print(switch (output) {
+            case "json" -> SimulationReport.json(results);
+            case "html" -> HtmlReport.html(s, results);
+            default -> SimulationReport.text(s, results);
+        });
         if (outDir != null) {
-            SimulationReport.csv(outDir, results).forEach(f -> spec.commandLine().getErr().println("wrote " + f));
+            List<Path> written = new ArrayList<>(SimulationReport.csv(outDir, results));
+            written.add(HtmlReport.write(outDir, s, results));
+            written.forEach(f -> spec.commandLine().getErr().println("wrote " + f));
         }
         out.flush();
         boolean broken = results.stream().anyMatch(r -> !r.violations().isEmpty());

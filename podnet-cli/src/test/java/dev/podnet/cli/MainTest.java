@@ -206,4 +206,25 @@ class MainTest {
                 .isEqualTo("prefix");
         assertThat(run("plan", "../examples/prefix-mode.yaml", "-o", "html").out()).startsWith("<!DOCTYPE html>");
     }
+
+    @Test
+    void simulatePrintsTheHtmlPageAndWritesItWithTheCsv(@TempDir Path tmp) throws Exception {
+        String tiny = "../examples/simulate-tiny.yaml";
+        Run html = run("simulate", tiny, "--policy", "vpc-cni", "-o", "html");
+        assertThat(html.status()).as(html.err()).isZero();
+        assertThat(html.out()).startsWith("<!DOCTYPE html>").contains("<svg id=\"chart-held\"", "<td>")
+                .endsWith("</html>\n");
+
+        Run xml = run("simulate", tiny, "--policy", "vpc-cni", "-o", "xml");
+        assertThat(xml.status()).isEqualTo(2);
+        assertThat(xml.err()).contains("--output \"xml\" is not supported; use text, json or html");
+
+        Path out = tmp.resolve("out");
+        Run text = run("simulate", tiny, "--policy", "vpc-cni", "--out-dir", out.toString());
+        assertThat(text.status()).as(text.err()).isZero();
+        assertThat(text.out()).startsWith(tiny + ": 20m measured");
+        assertThat(text.err()).contains("wrote " + out.resolve("vpc-cni.csv"), "wrote " + out.resolve("report.html"));
+        assertThat(Files.readString(out.resolve("report.html"))).isEqualTo(html.out());
+        assertThat(Files.readAllLines(out.resolve("vpc-cni.csv")).getFirst()).endsWith(",coldStarts");
+    }
 }

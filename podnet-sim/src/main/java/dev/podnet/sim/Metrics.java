@@ -64,7 +64,7 @@ final class Metrics {
 
     void sample(long now, long running, long pending, long held, long free, double subnetUsed, long subnetAddresses) {
         samples.add(new RunResult.Sample((now - from) / 1000.0, running, pending, held, free,
-                calls.total() - callsAtStart, calls.throttled() - throttledAtStart, subnetUsed));
+                calls.total() - callsAtStart, calls.throttled() - throttledAtStart, subnetUsed, waitCount));
         if (running > 0) {
             heldSum += held;
             runningSum += running;

@@ -34,9 +34,12 @@ public record RunResult(String name, double heldPerRunningPod, double heldPerRun
         samples = List.copyOf(samples);
     }
 
-    /** The cluster at one sampling time (seconds since the measured part began). */
+    /**
+     * The cluster at one sampling time (seconds since the measured part began). {@code ec2Calls},
+     * {@code throttledCalls} and {@code coldStarts} count from the start of the measured part, so they only grow.
+     */
     public record Sample(double seconds, long running, long pending, long held, long free, long ec2Calls,
-                         long throttledCalls, double subnetUsed) {
+                         long throttledCalls, double subnetUsed, long coldStarts) {
     }
 
     RunResult withChecks(List<String> found, double wall, long eventCount) {

@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 
@@ -28,17 +29,23 @@ public final class SimulationReport {
             out.append(String.format(Locale.ROOT, "%-" + width + "s %9.2f %9.2f %8d %7.1fs %7.1fs %9d %9d %8.1f%% %10s %6.1fs%n",
                     r.name(), r.heldPerRunningPod(), r.heldPerRunningPodP95(), r.coldStarts(), r.waitP50Seconds(),
                     r.waitP99Seconds(), r.ec2Calls(), r.throttledCalls(), 100 * r.peakSubnetUsed(),
-                    r.scaleUpSeconds().isPresent() ? String.format(Locale.ROOT, "%.1fs", r.scaleUpSeconds().getAsDouble()) : "-",
-                    r.wallSeconds()));
+                    scaleUp(r), r.wallSeconds()));
         }
+        notes(results).forEach(n -> out.append(n).append('\n'));
+        return out.toString();
+    }
+
+    /** What the table cannot show: EC2's refusals other than throttling, then every broken invariant. */
+    static List<String> notes(List<RunResult> results) {
+        List<String> notes = new ArrayList<>();
         for (RunResult r : results) {
-            r.failedCalls().forEach((code, n) -> out.append(String.format(Locale.ROOT, "EC2 refused %d calls of %s with %s%n",
+            r.failedCalls().forEach((code, n) -> notes.add(String.format(Locale.ROOT, "EC2 refused %d calls of %s with %s",
                     n, r.name(), code)));
         }
         for (RunResult r : results) {
-            r.violations().forEach(v -> out.append("INVARIANT BROKEN (").append(r.name()).append("): ").append(v).append('\n'));
+            r.violations().forEach(v -> notes.add("INVARIANT BROKEN (" + r.name() + "): " + v));
         }
-        return out.toString();
+        return notes;
     }
 
     public static String json(List<RunResult> results) {
@@ -82,11 +89,11 @@ public final class SimulationReport {
             Files.createDirectories(dir);
             return results.stream().map(r -> {
                 Path file = dir.resolve(r.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".csv");
-                StringBuilder b = new StringBuilder("seconds,running,pending,held,free,heldPerRunningPod,ec2Calls,throttledCalls,subnetUsed\n");
+                StringBuilder b = new StringBuilder("seconds,running,pending,held,free,heldPerRunningPod,ec2Calls,throttledCalls,subnetUsed,coldStarts\n");
                 for (RunResult.Sample s : r.samples()) {
-                    b.append(String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%.3f,%d,%d,%.4f%n", s.seconds(), s.running(),
+                    b.append(String.format(Locale.ROOT, "%.1f,%d,%d,%d,%d,%.3f,%d,%d,%.4f,%d%n", s.seconds(), s.running(),
                             s.pending(), s.held(), s.free(), s.running() == 0 ? 0 : (double) s.held() / s.running(),
-                            s.ec2Calls(), s.throttledCalls(), s.subnetUsed()));
+                            s.ec2Calls(), s.throttledCalls(), s.subnetUsed(), s.coldStarts()));
                 }
                 try {
                     Files.writeString(file, b);
@@ -100,8 +107,14 @@ public final class SimulationReport {
         }
     }
 
-    private static String human(java.time.Duration d) {
+    /** A duration as the scenario files write it: 20m, 1h30m, 2.5s. */
+    static String human(java.time.Duration d) {
         return d.toString().substring(2).toLowerCase(Locale.ROOT);
+    }
+
+    /** The longest scale-up in seconds, or "-" when the measured part had none. */
+    static String scaleUp(RunResult r) {
+        return r.scaleUpSeconds().isPresent() ? String.format(Locale.ROOT, "%.1fs", r.scaleUpSeconds().getAsDouble()) : "-";
     }
 
     private static double round(double v) {

@@ -5,8 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class SimulationTest {
 
@@ -113,6 +116,19 @@ class SimulationTest {
         assertThat(List.of(budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0), budget.reserve(0)))
                 .containsExactly(0L, 0L, 0L, 500L, 1000L);
         assertThat(budget.reserve(10_000)).isEqualTo(10_000L);
+    }
+
+    @Test
+    void samplesCountColdStartsAsTheyHappenAndTheCsvCarriesThem(@TempDir Path dir) throws IOException {
+        RunResult r = run("vpc-cni:WARM_IP_TARGET=1");
+        List<Long> cold = r.samples().stream().map(RunResult.Sample::coldStarts).toList();
+        assertThat(cold).isSorted().first().isEqualTo(0L);
+        assertThat(cold.getLast()).isPositive().isLessThanOrEqualTo(r.coldStarts());
+
+        List<String> csv = Files.readAllLines(SimulationReport.csv(dir, List.of(r)).getFirst());
+        assertThat(csv.getFirst()).endsWith(",subnetUsed,coldStarts");
+        assertThat(csv).hasSize(1 + r.samples().size());
+        assertThat(csv.getLast()).endsWith("," + cold.getLast());
     }
 
     @Test
