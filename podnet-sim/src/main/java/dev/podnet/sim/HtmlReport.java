@@ -31,7 +31,7 @@ public final class HtmlReport {
 
     private static final List<SvgChart> CHARTS = List.of(
             new SvgChart("chart-held", "Addresses held and in use", "addresses", "Solid: the VPC addresses the "
-                    + "nodes' ENIs hold (primaries included); dashed: the addresses running pods use.",
+                    + "nodes hold for pods (extra ENIs' primaries included); dashed: the addresses running pods use.",
                     List.of(new Series("held", Sample::held), new Series("in use", Sample::running))),
             new SvgChart("chart-ratio", "Held per running pod", "held addresses per pod", "The addresses held "
                     + "divided by the pods running (no point while none runs); 1 would waste nothing.",
