@@ -9,19 +9,23 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * A first podnet policy. Each node keeps free about what arrives while EC2 refills it: its recent arrival rate
- * (an exponentially weighted mean) times the refill latency, plus its recent largest burst, never below a floor.
- * It refills in one batch to twice that, or more when the node's share of the cluster's call budget needs larger
- * batches (so a steady trickle of pods costs one call per batch, not one per pod, the WARM_IP_TARGET failure of
- * aws/amazon-vpc-cni-k8s#1409), and gives addresses back only when they have stayed beyond that batch for a cooldown. Every EC2 call of the cluster goes through one shared {@link CallBudget} set
- * below EC2's bucket, so a join storm queues instead of hitting RequestLimitExceeded (#405).
+ * podnet's policy. Each node keeps free about what arrives while EC2 refills it: its recent arrival rate (an
+ * exponentially weighted mean) times the refill latency, plus its recent largest burst (the pods a node is given as it
+ * joins are not one), never below a floor: the pods a node must start at once without waiting for EC2. It refills in
+ * one batch a few addresses beyond that, more when the node's share of the cluster's call budget needs larger batches
+ * (so a steady trickle of pods costs one call per batch, not one per pod, the WARM_IP_TARGET failure of
+ * aws/amazon-vpc-cni-k8s#1409), and gives back what stayed beyond that batch for a cooldown: departing pods refill the
+ * pool too, so what a burst or a busy hour brought goes back once it is over. Every EC2 call of the cluster goes
+ * through one shared {@link CallBudget} set below EC2's bucket, so a join storm queues instead of hitting
+ * RequestLimitExceeded (#405).
  *
  * @param floor     free addresses kept at the least
- * @param cooldown  how long addresses must have stayed idle beyond the high mark before they go back (ms)
+ * @param cooldown  how long addresses must have stayed idle beyond the batch before they go back (ms)
  * @param tau       the time constant of the rate and burst memory (ms)
  */
 public final class AdaptivePolicy implements Policy {
     private static final long BURST_WINDOW = 10_000;
+    private static final int MIN_BATCH = 3;
 
     private final String name;
     private final int floor;
@@ -94,8 +98,9 @@ public final class AdaptivePolicy implements Policy {
     }
 
     /**
-     * The refill batch: twice the target, and large enough that the node's share of the cluster's call budget pays for
-     * its churn (about one call to fetch and one to give back per batch of arrivals).
+     * Where a refill stops and above which addresses go back after the cooldown: the target plus a batch of at least
+     * {@link #MIN_BATCH}, more when the node's share of the cluster's call budget needs larger batches to pay for its
+     * churn (about one call to fetch and one to give back per batch of arrivals).
      */
     int high(NodeView node) {
         Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
@@ -104,7 +109,7 @@ public final class AdaptivePolicy implements Policy {
         double perHour = m.rate * decay * 3_600_000;
         double callsPerHour = budgetPerHour / Math.max(1, nodes.getAsInt());
         int batch = (int) Math.ceil(2 * perHour / callsPerHour);
-        return Math.min(Math.max(2 * low, low + batch), node.limits().maxPods()) + node.pending();
+        return Math.min(low + Math.max(MIN_BATCH, batch), node.limits().maxPods()) + node.pending();
     }
 
     @Override
