@@ -46,6 +46,8 @@ public final class AdaptivePolicy implements Policy {
         double burst;
         long lastNeeded;
         long firstArrival = -1;
+        /** A refill put off while the budget's queue serves nodes about to run dry; 0: none. */
+        long deferredUntil;
     }
 
     AdaptivePolicy(String name, PolicyContext context, int floor, long cooldown, long tau, double budgetShare) {
@@ -122,17 +124,46 @@ public final class AdaptivePolicy implements Policy {
         }
         boolean grow = node.pending() > 0 || node.free() < low;
         boolean shrink = node.free() > high && node.now() - m.lastNeeded >= cooldown;
+        if (grow && canWait(node, m)) {
+            return Optional.empty();
+        }
         if (!grow && !shrink) {
             return Optional.empty();
         }
         return Optional.of(WarmPoolConfig.builder().warmEniTarget(0).warmIpTarget(high).minimumIpTarget(0).build());
     }
 
-    /** Look again when the cooldown of a node holding more than it needs runs out. */
+    /**
+     * When the cluster's calls queue (after a burst on every node, say), a node whose free addresses outlast the queue
+     * at its arrival rate puts its refill off until the queue is gone, so the nodes about to run dry get the calls
+     * first instead of waiting behind those that can wait.
+     */
+    private boolean canWait(NodeView node, Memory m) {
+        if (node.pending() > 0) {
+            return false;
+        }
+        long now = node.now();
+        long queue = budget.backlog(now);
+        double decay = m.lastArrival < 0 ? 1 : Math.exp(-(now - m.lastArrival) / (double) tau);
+        double arriving = m.rate * decay * (queue + refill);
+        if (queue <= refill || node.free() <= Math.ceil(arriving) + 1) {
+            return false;
+        }
+        m.deferredUntil = now + queue;
+        return true;
+    }
+
+    /** Look again when a put-off refill is due, or when the cooldown of a node holding more than it needs runs out. */
     @Override
     public OptionalLong wakeAt(NodeView node) {
         Memory m = memory.get(node.index());
-        if (m == null || node.free() <= high(node)) {
+        if (m == null) {
+            return OptionalLong.empty();
+        }
+        if (m.deferredUntil > node.now()) {
+            return OptionalLong.of(m.deferredUntil);
+        }
+        if (node.free() <= high(node)) {
             return OptionalLong.empty();
         }
         return OptionalLong.of(m.lastNeeded + cooldown);

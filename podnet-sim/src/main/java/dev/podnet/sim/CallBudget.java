@@ -11,6 +11,9 @@ public interface CallBudget {
     /** Reserves one call; returns the time (ms) it may go, {@code now} or later. */
     long reserve(long now);
 
+    /** How long (ms) a call reserved now would wait for the calls queued before it; reserves nothing. */
+    long backlog(long now);
+
     /** A bucket of {@code capacity} calls refilled at {@code perSecond}, full at first; not thread-safe. */
     static CallBudget tokenBucket(double perSecond, double capacity) {
         return new TokenBucket(perSecond / 1000.0, Math.max(1, capacity));
@@ -54,6 +57,11 @@ public interface CallBudget {
         public long reserve(long now) {
             bucket = bucket.reserve(now, perMilli, capacity);
             return bucket.goesAt();
+        }
+
+        @Override
+        public long backlog(long now) {
+            return bucket.reserve(now, perMilli, capacity).goesAt() - now;
         }
     }
 }

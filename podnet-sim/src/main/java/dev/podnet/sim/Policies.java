@@ -33,7 +33,7 @@ public final class Policies {
         REGISTRY.put("podnet-adaptive", new Entry("sized from each node's arrival rate and bursts, cooldown, shared EC2 budget",
                 Set.of("floor", "cooldown", "memory", "budget"), true,
                 (name, context, s) -> new AdaptivePolicy(name, context,
-                        integer(name, s, "floor", 6, 1), seconds(name, s, "cooldown", 600) * 1000,
+                        integer(name, s, "floor", 7, 1), seconds(name, s, "cooldown", 600) * 1000,
                         seconds(name, s, "memory", 600) * 1000, fraction(name, s, "budget", 0.9))));
     }
 
