@@ -57,12 +57,16 @@ public final class Agent implements AutoCloseable {
         config.cluster().ifPresent(c -> pools.add(c.pool().enginePool()));
         ipam = Ipam.open(config.stateDir(), pools, clock, IpamOptions.builder().quarantine(config.quarantine()).build());
         try {
+            // Started first and closed last: the warm pool's EC2 call budget lives in its store.
+            Optional<ClusterMember> member = config.cluster().map(c -> ClusterMember.start(c, ipam, clock));
+            member.ifPresent(servers::add);
             // IPv6 only: the engine serves the primary ENI's /80 itself, with no warm pool and no ENI to set up.
             if (cloud.isPresent() && cloud.get().fedFromEc2()) {
                 Exec exec = new ProcessExec();
                 Optional<SnatSetup> snat = cloud.get().snat(config.node(), exec);
                 snat.ifPresent(servers::add);
-                WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec));
+                WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec),
+                        cloud.get().targets(member.map(ClusterMember::store), clock, servers::add));
                 fed.put(pool.pool(), FedPool.of(pool, snat.map(SnatSetup::ruleScope).orElse(List.of())));
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();
@@ -71,12 +75,8 @@ public final class Agent implements AutoCloseable {
                 });
                 servers.add(cloud.get().loop(pool));
             }
-            if (config.cluster().isPresent()) {
-                // Closed with the servers, so its loop stops before the engine closes.
-                ClusterMember member = ClusterMember.start(config.cluster().get(), ipam, clock);
-                servers.add(member);
-                fed.put(member.pool().pool(), FedPool.of(member.pool()));
-            }
+            // Closed with the servers, so its loop stops before the engine closes.
+            member.ifPresent(m -> fed.put(m.pool().pool(), FedPool.of(m.pool())));
             List<String> names = pools.stream().map(Pool::name).toList();
             // With an API server and EC2 the node claims its underlay slot, whose pools serve once EC2 holds it.
             Optional<UnderlaySlot> slot = config.kube().flatMap(k -> config.cloud().map(c -> new UnderlaySlot(

@@ -21,7 +21,14 @@ import dev.podnet.linux.Iptables;
 import dev.podnet.linux.NetNamespace;
 import dev.podnet.warm.WarmPool;
 import dev.podnet.warm.WarmPoolLoop;
+import dev.podnet.cloud.sim.Sleeper;
+import dev.podnet.sim.CallBudget;
+import dev.podnet.sim.Policy;
+import dev.podnet.store.ClusterStore;
+import dev.podnet.warm.WarmTargets;
 import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.function.Consumer;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -34,6 +41,7 @@ import java.util.Set;
  * starts the warm-pool loop.
  */
 final class CloudPool {
+    private static final System.Logger LOG = System.getLogger(CloudPool.class.getName());
     private final CloudPoolConfig config;
     private final CloudNetwork cloud;
     private final NodeContext node;
@@ -148,9 +156,34 @@ final class CloudPool {
                 limits.maxEnis())).orElse(NodeInterfaces.NONE);
     }
 
-    WarmPool adopt(Ipam ipam, Path stateDir, NodeInterfaces interfaces) {
+    /**
+     * Where the warm pool's targets come from: the fixed ones, or the configured policy with its EC2 call budget,
+     * shared through {@code store} by the nodes using it (their membership is added to {@code closeAtStop}), else
+     * this node's alone.
+     */
+    WarmTargets targets(Optional<ClusterStore> store, InstantSource clock, Consumer<AutoCloseable> closeAtStop) {
+        if (config.policy().isEmpty()) {
+            return WarmTargets.fixed(config.warm());
+        }
+        WarmPolicySetting setting = config.policy().get();
+        Policy policy;
+        if (store.isPresent()) {
+            BudgetMembers members = BudgetMembers.join(store.get(), node.instanceId(), clock);
+            closeAtStop.accept(members);
+            policy = setting.create(StoreCallBudget.in(store.get()), members::count);
+            LOG.log(System.Logger.Level.INFO, "warm-pool policy {0}; EC2 calls share the cluster''s budget of {1}/s "
+                    + "in the cluster store ({2})", policy.name(), setting.callsPerSecond(), StoreCallBudget.KEY);
+        } else {
+            policy = setting.create(CallBudget::tokenBucket, () -> 1);
+            LOG.log(System.Logger.Level.WARNING, "warm-pool policy {0}; without a cluster store its EC2 call budget is "
+                    + "this node''s alone, so nodes starting together may still be throttled", policy.name());
+        }
+        return new PolicyTargets(policy, clock, Sleeper.REAL);
+    }
+
+    WarmPool adopt(Ipam ipam, Path stateDir, NodeInterfaces interfaces, WarmTargets targets) {
         WarmPool warm = new WarmPool(cloud, ipam, config.pool(), node, config.warm(), limits, stateDir, new SecureRandom(),
-                interfaces);
+                interfaces, targets);
         warm.recover();
         return warm;
     }

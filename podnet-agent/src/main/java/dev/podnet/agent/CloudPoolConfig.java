@@ -28,12 +28,22 @@ import java.util.function.ToIntFunction;
  *                      else does (tests that run without a node namespace)
  * @param families      ENABLE_IPv4, ENABLE_IPv6: IPv4 addresses from the warm pool, IPv6 ones from a /80 on the
  *                      primary ENI, or both
+ * @param policy        the warm-pool policy that sets {@code warm}'s targets at each pass instead (PODNET_WARM_POLICY),
+ *                      or empty for the fixed targets
  */
 public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool,
                               WarmPoolConfig warm, Optional<Function<String, EniConfigSource>> eniConfigs,
                               ToIntFunction<InstanceType> maxPods, Duration interval, Optional<NodeSetup> nodeSetup,
-                              PodFamilies families) {
+                              PodFamilies families, Optional<WarmPolicySetting> policy) {
     public static final String DEFAULT_POOL = "vpc";
+
+    /** With the fixed targets of {@code warm}. */
+    public CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool, WarmPoolConfig warm,
+                           Optional<Function<String, EniConfigSource>> eniConfigs, ToIntFunction<InstanceType> maxPods,
+                           Duration interval, Optional<NodeSetup> nodeSetup, PodFamilies families) {
+        this(cloud, instanceId, clusterName, pool, warm, eniConfigs, maxPods, interval, nodeSetup, families,
+                Optional.empty());
+    }
 
     /** Nothing set up on the node. */
     public CloudPoolConfig(CloudNetwork cloud, String instanceId, String clusterName, String pool, WarmPoolConfig warm,
@@ -45,7 +55,8 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
 
     /**
      * The pool an aws-node DaemonSet's environment asks for: warm targets, prefix mode, custom networking, SNAT and
-     * families read with the VPC CNI's names ({@link VpcCniEnvironment}), the node set up by the agent.
+     * families read with the VPC CNI's names ({@link VpcCniEnvironment}), the node set up by the agent; the warm
+     * targets set by PODNET_WARM_POLICY instead when no VPC CNI target is set ({@link WarmPolicySetting}).
      *
      * @param maxPods the kubelet's max pods for a type and the warm pool's mode
      */
@@ -55,19 +66,20 @@ public record CloudPoolConfig(CloudNetwork cloud, String instanceId, String clus
                                          BiFunction<InstanceType, WarmPoolConfig, Integer> maxPods, Duration interval,
                                          boolean nodeSetup) {
         WarmPoolConfig warm = VpcCniEnvironment.warmPool(env);
+        Optional<WarmPolicySetting> policy = WarmPolicySetting.of(env);
         if (warm.customNetworking() && eniConfigs.isEmpty()) {
             throw new InvalidInputException(VpcCniEnvironment.CUSTOM_NETWORK_CFG + "=true needs ENIConfigs");
         }
         return new CloudPoolConfig(cloud, instanceId, clusterName, DEFAULT_POOL, warm, eniConfigs,
                 type -> maxPods.apply(type, warm), interval, nodeSetup ? Optional.of(new NodeSetup(
                         VpcCniEnvironment.externalSnat(env), VpcCniEnvironment.excludeSnatCidrs(env)))
-                        : Optional.empty(), VpcCniEnvironment.families(env));
+                        : Optional.empty(), VpcCniEnvironment.families(env), policy);
     }
 
     /** The same configuration for other families. */
     public CloudPoolConfig with(PodFamilies other) {
         return new CloudPoolConfig(cloud, instanceId, clusterName, pool, warm, eniConfigs, maxPods, interval,
-                nodeSetup, other);
+                nodeSetup, other, policy);
     }
 
     /**

@@ -8,12 +8,13 @@ import java.util.random.RandomGenerator;
 /**
  * Bounded compare-and-swap retries: an attempt that loses (CONFLICT) re-reads and tries again after a jittered,
  * exponentially growing pause, so nodes racing for one block spread out instead of colliding in step. After the last
- * attempt the CONFLICT says what was contended and how often; every other failure passes through at once.
+ * attempt the CONFLICT says what was contended and how often; every other failure passes through at once. Public
+ * for the cluster store's other contended keys (the agent's shared EC2 call budget).
  */
-final class Attempts {
+public final class Attempts {
 
     /** How a pause is taken; tests pass one that records instead of waiting. */
-    interface Sleeper {
+    public interface Sleeper {
         void sleep(Duration d);
 
         Sleeper REAL = d -> {
@@ -33,14 +34,14 @@ final class Attempts {
     private final RandomGenerator random;
     private final Sleeper sleeper;
 
-    Attempts(int max, Duration base, RandomGenerator random, Sleeper sleeper) {
+    public Attempts(int max, Duration base, RandomGenerator random, Sleeper sleeper) {
         this.max = max;
         this.base = base;
         this.random = random;
         this.sleeper = sleeper;
     }
 
-    <T> T run(String what, Supplier<T> attempt) {
+    public <T> T run(String what, Supplier<T> attempt) {
         for (int i = 1; ; i++) {
             try {
                 return attempt.get();

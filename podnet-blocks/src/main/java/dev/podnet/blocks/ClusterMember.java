@@ -53,6 +53,11 @@ public final class ClusterMember implements AutoCloseable {
         return pool;
     }
 
+    /** The member's store connection, for the node's other shared state (the EC2 call budget); closed with it. */
+    public ClusterStore store() {
+        return store;
+    }
+
     @Override
     public void close() {
         loop.close();

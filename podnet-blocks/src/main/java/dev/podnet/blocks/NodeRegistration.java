@@ -21,6 +21,7 @@ public final class NodeRegistration {
 
     private final ClusterStore store;
     private final String node;
+    private final String key;
     private final Duration ttl;
     private final InstantSource clock;
     private final AtomicLong epoch = new AtomicLong();
@@ -28,8 +29,17 @@ public final class NodeRegistration {
     private volatile Instant validUntil = Instant.MIN;
 
     public NodeRegistration(ClusterStore store, String node, Duration ttl, InstantSource clock) {
+        this(store, BlockLayout.NODES, node, ttl, clock);
+    }
+
+    /**
+     * The same record under another prefix: {@code prefix + node}, for a membership other than the cluster pools'
+     * (the nodes sharing the EC2 call budget).
+     */
+    public NodeRegistration(ClusterStore store, String prefix, String node, Duration ttl, InstantSource clock) {
         this.store = Objects.requireNonNull(store, "store");
         this.node = requireNodeName(node);
+        this.key = prefix + node;
         this.ttl = ttl;
         this.clock = clock;
     }
@@ -55,7 +65,7 @@ public final class NodeRegistration {
     public synchronized void register() {
         Instant sent = clock.instant();
         Lease lease = store.grantLease(ttl);
-        store.put(BlockLayout.nodeKey(node), BlockCodec.utf8("{\"node\":\"" + node + "\",\"registeredAt\":\""
+        store.put(key, BlockCodec.utf8("{\"node\":\"" + node + "\",\"registeredAt\":\""
                 + sent + "\"}"), lease.id());
         leaseId = lease.id();
         validUntil = sent.plus(lease.ttl()).minus(margin(lease.ttl()));

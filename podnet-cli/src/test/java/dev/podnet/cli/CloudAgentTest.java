@@ -124,6 +124,20 @@ class CloudAgentTest {
                 .hasMessageContaining("ENI_CONFIG_LABEL_DEF=example.com/pods names a node label the agent cannot read");
     }
 
+    @Test
+    void theWarmPolicyComesFromTheEnvironmentUnlessTheVpcCnisVariablesAreSet() {
+        Map<String, String> keys = Map.of("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE", "AWS_SECRET_ACCESS_KEY", "secret");
+        Map<String, String> adaptive = new java.util.HashMap<>(keys);
+        adaptive.put("PODNET_WARM_POLICY", "adaptive");
+        assertThat(agent().settings(adaptive).cloud().orElseThrow().policy()).isPresent();
+        adaptive.put("WARM_ENI_TARGET", "1");
+        assertThat(agent().settings(adaptive).cloud().orElseThrow().policy()).isEmpty();
+        Map<String, String> unknown = new java.util.HashMap<>(keys);
+        unknown.put("PODNET_WARM_POLICY", "nope");
+        assertThatThrownBy(() -> agent().settings(unknown)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("policy \"nope\" is not registered; the policies are [vpc-cni, oracle, podnet-adaptive]");
+    }
+
     private static AgentCommand agent(String... args) {
         AgentCommand command = new AgentCommand();
         List<String> all = new java.util.ArrayList<>(List.of("--cloud", "aws", "--region", DefaultWorld.REGION,

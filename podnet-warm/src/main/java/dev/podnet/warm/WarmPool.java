@@ -21,7 +21,6 @@ import dev.podnet.ipam.warm.WarmPoolPlanner;
 import inet.ipaddr.IPAddress;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,7 +32,8 @@ import java.util.random.RandomGenerator;
 /**
  * One node's IPAM pool fed from EC2, as the VPC CNI's ipamd feeds its datastore. Pods get addresses from the free
  * list at once (the engine journals each allocation; no cloud call on that path); {@link #step()} is one pass of the
- * control loop: read the node's ENIs from EC2, ask the pure {@link WarmPoolPlanner} for the next action, perform it.
+ * control loop: read the node's ENIs from EC2, ask the pure {@link WarmPoolPlanner} for the next action under the
+ * pass's targets (the environment's, or a policy's through {@link WarmTargets}), perform it.
  *
  * <p>Safety rules, each against a known VPC CNI failure: addresses come only from DescribeNetworkInterfaces (never
  * instance metadata) and are re-read before any release; an address goes back to EC2 only when the engine reports it
@@ -47,13 +47,17 @@ public final class WarmPool {
     private final Ipam ipam;
     private final String pool;
     private final NodeContext node;
+    /** The environment's: prefix mode and custom networking always, the targets unless a policy sets them. */
     private final WarmPoolConfig config;
-    private final WarmPoolPlanner planner;
+    private final WarmTargets targets;
+    /** The targets of the last pass. */
+    private volatile WarmPoolConfig current;
     private final NodeLimits limits;
     private final PoolExecutor executor;
     private final NodeInterfaces interfaces;
-    /** Addresses EC2 assigns to this node that no pod holds, oldest released first; guarded by itself. */
-    private final LinkedHashSet<IPAddress> free = new LinkedHashSet<>();
+    private final FreeList free = new FreeList();
+    /** ADDs that found no free address, until served or deleted: the pods waiting on this node. */
+    private final Set<AttachmentKey> waiting = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private final AtomicLong cloudFailures = new AtomicLong();
     private volatile NodeSupply supply = new NodeSupply(List.of());
     /** The addresses of {@link #supply} on ENIs the node has set up: those that may be free. */
@@ -75,15 +79,23 @@ public final class WarmPool {
     /** @param interfaces sets the node up for each ENI; only the addresses of ENIs it reports ready reach pods */
     public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
                     NodeLimits limits, Path stateDir, RandomGenerator random, NodeInterfaces interfaces) {
+        this(cloud, ipam, pool, node, config, limits, stateDir, random, interfaces, WarmTargets.fixed(config));
+    }
+
+    /** @param targets sets the warm targets at each pass and paces the calls that change the node */
+    public WarmPool(CloudNetwork cloud, Ipam ipam, String pool, NodeContext node, WarmPoolConfig config,
+                    NodeLimits limits, Path stateDir, RandomGenerator random, NodeInterfaces interfaces,
+                    WarmTargets targets) {
         this.interfaces = interfaces;
-        this.cloud = cloud;
+        this.cloud = new PacedCloudNetwork(cloud, targets::beforeCall);
         this.ipam = ipam;
         this.pool = pool;
         this.node = node;
         this.config = config;
-        this.planner = new WarmPoolPlanner(config, limits);
+        this.current = config;
+        this.targets = targets;
         this.limits = limits;
-        this.executor = new PoolExecutor(cloud, node, new PendingOperation.Store(stateDir), random);
+        this.executor = new PoolExecutor(this.cloud, node, new PendingOperation.Store(stateDir), random);
     }
 
     public String pool() {
@@ -107,7 +119,7 @@ public final class WarmPool {
         orphans.forEach(a -> LOG.log(System.Logger.Level.WARNING, "{0} holds {1}, which EC2 no longer assigns to {2}",
                 a.key(), a.addresses(), node.instanceId()));
         LOG.log(System.Logger.Level.INFO, "adopted {0} ENIs with {1} pod addresses ({2} free); deleted {3} leaked ENIs",
-                supply.enis().size(), supply.podAddresses().size(), freeCount(), leaks);
+                supply.enis().size(), supply.podAddresses().size(), free.size(), leaks);
     }
 
     // ---- the pod path ----
@@ -123,17 +135,20 @@ public final class WarmPool {
         if (existing.isPresent()) {
             return ipam.allocate(new AllocationRequest(key, pool, requested, pod));
         }
+        if (!waiting.contains(key)) {
+            targets.arrived(view());
+        }
         if (!requested.isEmpty()) {
             IPAddress wanted = requested.getFirst();
-            if (!take(wanted)) {
+            if (!free.take(wanted)) {
                 throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + wanted
                         + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
             }
             return allocateTaken(key, wanted, pod);
         }
-        int attempts = freeCount();
+        int attempts = free.size();
         for (int i = 0; i < attempts; i++) {
-            IPAddress candidate = takeOldest();
+            IPAddress candidate = free.takeOldest();
             if (candidate == null) {
                 break;
             }
@@ -146,6 +161,7 @@ public final class WarmPool {
                 // In quarantine still: its turn comes after the others.
             }
         }
+        waiting.add(key);
         onLow.run();
         throw new IpamException(IpamException.Reason.EXHAUSTED, "no free address on " + node.instanceId() + ": "
                 + describeShortage());
@@ -159,7 +175,8 @@ public final class WarmPool {
     private Allocation allocateTaken(AllocationRequest request, IPAddress address) {
         try {
             Allocation a = ipam.allocate(request);
-            if (freeCount() < lowWater()) {
+            waiting.remove(request.key());
+            if (free.size() < lowWater()) {
                 onLow.run();
             }
             return a;
@@ -171,6 +188,7 @@ public final class WarmPool {
 
     /** DEL: releases the attachment; its addresses rest in quarantine, then serve again. */
     public Optional<Allocation> release(AttachmentKey key) {
+        waiting.remove(key);
         Optional<Allocation> released = ipam.release(key);
         released.ifPresent(a -> giveBack(addresses(a)));
         return released;
@@ -181,7 +199,7 @@ public final class WarmPool {
      * ADD, but the address may still rest in its release quarantine, which is there to keep it from other pods.
      */
     public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
-        if (ipam.find(key).isEmpty() && !take(address)) {
+        if (ipam.find(key).isEmpty() && !free.take(address)) {
             throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + address
                     + " is not a free address of this node (EC2 must assign it to one of its ENIs first)");
         }
@@ -228,12 +246,13 @@ public final class WarmPool {
      */
     public Optional<Allocation> forget(AttachmentKey key) {
         Optional<Allocation> released = ipam.release(key);
-        released.ifPresent(a -> a.addresses().forEach(x -> take(x.address())));
+        released.ifPresent(a -> a.addresses().forEach(x -> free.take(x.address())));
         return released;
     }
 
     /** CNI GC for this pool. */
     public List<Allocation> gc(Set<AttachmentKey> valid) {
+        waiting.retainAll(valid);
         List<Allocation> released = ipam.gc(pool, valid);
         released.forEach(a -> giveBack(addresses(a)));
         return released;
@@ -261,7 +280,13 @@ public final class WarmPool {
                 return StepOutcome.steady("waiting for EC2 to finish detaching an ENI before deleting it");
             }
             refresh();
-            PoolDecision decision = planner.plan(supply.plannerView(a -> !ipam.use(a).isFree()));
+            Optional<WarmPoolConfig> wanted = targets.targets(view());
+            if (wanted.isEmpty()) {
+                return StepOutcome.steady("the warm-pool policy leaves the node as it is");
+            }
+            current = WarmTargets.within(config, wanted.get());
+            PoolDecision decision = new WarmPoolPlanner(current, limits)
+                    .plan(supply.plannerView(a -> !ipam.use(a).isFree()));
             if (decision.isSteady()) {
                 noEniConfig = "";
                 return StepOutcome.steady(decision.reason());
@@ -347,7 +372,7 @@ public final class WarmPool {
             if (chosen.size() == count) {
                 break;
             }
-            if (takeAll(slot.addresses())) {
+            if (free.takeAll(slot.addresses())) {
                 if (slot.addresses().stream().allMatch(a -> ipam.use(a).isFree())) {
                     chosen.add(slot);
                 } else {
@@ -376,7 +401,7 @@ public final class WarmPool {
     private void detach(String eniId) {
         NodeSupply.Eni eni = supply.eni(eniId).orElseThrow();
         List<IPAddress> all = eni.slots().stream().flatMap(s -> s.addresses().stream()).toList();
-        if (!takeAll(all)) {
+        if (!free.takeAll(all)) {
             return;
         }
         if (!all.stream().allMatch(a -> ipam.use(a).isFree())) {
@@ -405,23 +430,14 @@ public final class WarmPool {
         NodeSupply fresh = readSupply();
         Set<String> ready = interfaces.sync(fresh);
         Set<IPAddress> now = new LinkedHashSet<>(fresh.podAddresses(e -> ready.contains(e.id())));
-        List<IPAddress> joining = new ArrayList<>();
-        synchronized (free) {
-            Set<IPAddress> before = usable;
-            free.retainAll(now);
-            for (IPAddress a : now) {
-                if (!before.contains(a)) {
-                    joining.add(a);
-                }
-            }
-        }
+        List<IPAddress> joining = free.retainJoining(now, usable);
         List<IPAddress> unused = joining.stream().filter(a -> !a.equals(reserve)
                 && !(ipam.use(a) instanceof AddressUse.Held)).toList();
         slotIndex = fresh.slotIndex();
         supply = fresh;
         usable = now;
         giveBack(unused);
-        return reserve != null && (joining.contains(reserve) || take(reserve));
+        return reserve != null && (joining.contains(reserve) || free.take(reserve));
     }
 
     private NodeSupply readSupply() {
@@ -431,50 +447,13 @@ public final class WarmPool {
 
     // ---- the free list ----
 
-    private IPAddress takeOldest() {
-        synchronized (free) {
-            Iterator<IPAddress> it = free.iterator();
-            if (!it.hasNext()) {
-                return null;
-            }
-            IPAddress a = it.next();
-            it.remove();
-            return a;
-        }
-    }
-
-    private boolean take(IPAddress address) {
-        synchronized (free) {
-            return free.remove(address);
-        }
-    }
-
-    /** Takes every address or none. */
-    private boolean takeAll(List<IPAddress> addresses) {
-        synchronized (free) {
-            if (!free.containsAll(addresses)) {
-                return false;
-            }
-            addresses.forEach(free::remove);
-            return true;
-        }
-    }
-
     private void giveBack(List<IPAddress> addresses) {
-        Map<IPAddress, NodeSupply.Slot> current = slotIndex;
-        synchronized (free) {
-            addresses.stream().filter(current::containsKey).forEach(free::add);
-        }
-    }
-
-    private int freeCount() {
-        synchronized (free) {
-            return free.size();
-        }
+        free.giveBack(addresses, slotIndex.keySet());
     }
 
     /** Below this many free addresses the loop is woken at once instead of at its next tick. */
     private int lowWater() {
+        WarmPoolConfig config = current;
         if (config.ipTargetsDefined()) {
             return Math.max(config.warmIpTarget(), 1);
         }
@@ -496,10 +475,17 @@ public final class WarmPool {
 
     public WarmPoolStats stats() {
         NodeSupply s = supply;
-        List<IPAddress> held = s.podAddresses();
-        int inUse = (int) held.stream().filter(a -> ipam.use(a) instanceof AddressUse.Held).count();
-        return new WarmPoolStats(s.enis().size(), s.prefixCount(), held.size(), inUse, freeCount(),
+        return new WarmPoolStats(s.enis().size(), s.prefixCount(), s.podAddresses().size(), inUse(s), free.size(),
                 cloudFailures.get(), lastFailure, fragmentation, noEniConfig);
+    }
+
+    /** What the warm-pool policy reads. */
+    private PoolView view() {
+        return new PoolView(inUse(supply), free.size(), waiting.size(), limits);
+    }
+
+    private int inUse(NodeSupply s) {
+        return (int) s.podAddresses().stream().filter(a -> ipam.use(a) instanceof AddressUse.Held).count();
     }
 
     /** For the introspection endpoint: the ENIs and their slots. */
