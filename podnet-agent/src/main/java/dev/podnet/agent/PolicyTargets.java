@@ -28,14 +28,11 @@ final class PolicyTargets implements WarmTargets {
     private final Policy policy;
     private final InstantSource clock;
     private final Sleeper sleeper;
-    /** The policy's time 0, as a simulation run's start. */
-    private final long start;
 
     PolicyTargets(Policy policy, InstantSource clock, Sleeper sleeper) {
         this.policy = policy;
         this.clock = clock;
         this.sleeper = sleeper;
-        this.start = clock.millis();
     }
 
     @Override
@@ -66,8 +63,9 @@ final class PolicyTargets implements WarmTargets {
         }
     }
 
+    /** Wall-clock time, as the shared budget keeps it, so the policy compares its times with the budget's. */
     private NodeView node(PoolView view) {
-        return new Node(clock.millis() - start, view);
+        return new Node(clock.millis(), view);
     }
 
     /** The pool as the policy sees a simulated node. */
@@ -98,7 +96,7 @@ final class PolicyTargets implements WarmTargets {
         }
 
         @Override
-        public int upcoming(long windowMillis) {
+        public int peakDemand(long windowMillis) {
             throw new UnsupportedOperationException("a node does not know its future arrivals");
         }
 

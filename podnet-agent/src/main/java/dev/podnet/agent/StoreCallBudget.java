@@ -57,6 +57,17 @@ public final class StoreCallBudget implements CallBudget {
         }
     }
 
+    /** Read only: how long a call reserved now would queue; 0 when the store cannot tell. */
+    @Override
+    public long backlog(long now) {
+        try {
+            return store.get(KEY).flatMap(StoreCallBudget::decode).orElse(new Bucket(capacity, 0))
+                    .reserve(now, perMilli, capacity).goesAt() - now;
+        } catch (StoreException e) {
+            return 0;
+        }
+    }
+
     /** One read, reservation and compare-and-swap; CONFLICT when another node changed the bucket meanwhile. */
     private long reserveOnce(long now) {
         Optional<KeyValue> current = store.get(KEY);

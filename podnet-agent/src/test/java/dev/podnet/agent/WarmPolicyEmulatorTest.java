@@ -65,7 +65,7 @@ class WarmPolicyEmulatorTest {
         WarmPool fixed = pool(emulator(DefaultWorld.spec(), ThrottleConfig.UNLIMITED), DefaultWorld.INSTANCE_M5_LARGE,
                 vpcCni, WarmTargets.fixed(vpcCni));
         WarmPool adaptive = pool(emulator(DefaultWorld.spec(), ThrottleConfig.UNLIMITED),
-                DefaultWorld.INSTANCE_M5_LARGE, vpcCni, policy("adaptive", CallBudget::tokenBucket));
+                DefaultWorld.INSTANCE_M5_LARGE, vpcCni, policy("adaptive:floor=2", CallBudget::tokenBucket));
         for (int pod = 0; pod < 20; pod++) {
             add(fixed, pod);
             add(adaptive, pod);
@@ -78,7 +78,7 @@ class WarmPolicyEmulatorTest {
         assertThat(fixed.stats().inUse()).isEqualTo(20);
         assertThat(adaptive.stats().inUse()).isEqualTo(20);
         assertThat(adaptive.stats().held()).as("addresses held by the adaptive pool")
-                .isLessThan(fixed.stats().held()).isLessThanOrEqualTo(20 + 4);
+                .isLessThan(fixed.stats().held()).isLessThanOrEqualTo(20 + 2 + 3);
     }
 
     @Test

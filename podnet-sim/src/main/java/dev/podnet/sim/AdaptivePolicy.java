@@ -37,7 +37,10 @@ public final class AdaptivePolicy implements Policy {
     private final java.util.function.IntSupplier nodes;
     private final Map<Integer, Memory> memory = new HashMap<>();
 
-    /** Per node: rate in pods per ms, the burst being counted and the remembered largest, when it last needed its pool. */
+    /**
+     * Per node: rate in pods per ms, the burst being counted and the remembered largest, when it last needed its pool
+     * (first: when the policy first saw the node, so a node is not shrunk before one cooldown has passed).
+     */
     private static final class Memory {
         double rate;
         long lastArrival = -1;
@@ -46,6 +49,10 @@ public final class AdaptivePolicy implements Policy {
         double burst;
         long lastNeeded;
         long firstArrival = -1;
+
+        Memory(long now) {
+            lastNeeded = now;
+        }
         /** A refill put off while the budget's queue serves nodes about to run dry; 0: none. */
         long deferredUntil;
     }
@@ -69,7 +76,7 @@ public final class AdaptivePolicy implements Policy {
 
     @Override
     public void onArrival(NodeView node) {
-        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        Memory m = memory(node);
         long now = node.now();
         if (m.lastArrival >= 0) {
             double decay = Math.exp(-(now - m.lastArrival) / (double) tau);
@@ -92,8 +99,12 @@ public final class AdaptivePolicy implements Policy {
         }
     }
 
+    private Memory memory(NodeView node) {
+        return memory.computeIfAbsent(node.index(), i -> new Memory(node.now()));
+    }
+
     int target(NodeView node) {
-        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        Memory m = memory(node);
         double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
         double wanted = m.rate * decay * refill + m.burst * decay;
         return Math.min(Math.max(floor, (int) Math.ceil(wanted)), node.limits().maxPods());
@@ -105,7 +116,7 @@ public final class AdaptivePolicy implements Policy {
      * churn (about one call to fetch and one to give back per batch of arrivals).
      */
     int high(NodeView node) {
-        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        Memory m = memory(node);
         int low = target(node);
         double decay = m.lastArrival < 0 ? 1 : Math.exp(-(node.now() - m.lastArrival) / (double) tau);
         double perHour = m.rate * decay * 3_600_000;
@@ -116,7 +127,7 @@ public final class AdaptivePolicy implements Policy {
 
     @Override
     public Optional<WarmPoolConfig> targets(NodeView node) {
-        Memory m = memory.computeIfAbsent(node.index(), i -> new Memory());
+        Memory m = memory(node);
         int low = target(node);
         int high = high(node);
         if (node.free() <= high) {
