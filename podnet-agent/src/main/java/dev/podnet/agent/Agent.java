@@ -14,6 +14,7 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 import dev.podnet.cloud.CloudNetwork;
 import dev.podnet.cloud.ObservedCloudNetwork;
 import dev.podnet.ipam.Pool;
@@ -25,6 +26,7 @@ import dev.podnet.linux.Exec;
 import dev.podnet.linux.ProcessExec;
 import dev.podnet.net.ControlLoop;
 import dev.podnet.kube.NetworkConfigController;
+import dev.podnet.store.ClusterStore;
 import dev.podnet.store.kube.KubeStore;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import java.time.Duration;
@@ -65,8 +67,18 @@ public final class Agent implements AutoCloseable {
                 Exec exec = new ProcessExec();
                 Optional<SnatSetup> snat = cloud.get().snat(config.node(), exec);
                 snat.ifPresent(servers::add);
+                // The call budget of a warm-pool policy: in --cluster-pool's store, else in the API server in a
+                // store of its own name (opened only for a policy), else none shared.
+                Supplier<Optional<ClusterStore>> budgetStore = () -> member.map(ClusterMember::store)
+                        .or(() -> config.kube().map(k -> {
+                            KubeStore store = KubeStore.builder(new KubernetesClientBuilder()
+                                    .withConfig(k.client().getConfiguration()).build(), clock)
+                                    .name("ec2-budget").holder(k.node()).open();
+                            servers.add(store);
+                            return store;
+                        }));
                 WarmPool pool = cloud.get().adopt(ipam, config.stateDir(), cloud.get().interfaces(config.node(), exec),
-                        cloud.get().targets(member.map(ClusterMember::store), clock, servers::add));
+                        cloud.get().targets(budgetStore, clock, servers::add));
                 fed.put(pool.pool(), FedPool.of(pool, snat.map(SnatSetup::ruleScope).orElse(List.of())));
                 metrics.warmPools(() -> {
                     WarmPoolStats s = pool.stats();

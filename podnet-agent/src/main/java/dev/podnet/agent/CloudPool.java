@@ -29,6 +29,7 @@ import dev.podnet.warm.WarmTargets;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
@@ -161,11 +162,13 @@ final class CloudPool {
      * shared through {@code store} by the nodes using it (their membership is added to {@code closeAtStop}), else
      * this node's alone.
      */
-    WarmTargets targets(Optional<ClusterStore> store, InstantSource clock, Consumer<AutoCloseable> closeAtStop) {
+    WarmTargets targets(Supplier<Optional<ClusterStore>> stores, InstantSource clock,
+                        Consumer<AutoCloseable> closeAtStop) {
         if (config.policy().isEmpty()) {
             return WarmTargets.fixed(config.warm());
         }
         WarmPolicySetting setting = config.policy().get();
+        Optional<ClusterStore> store = stores.get();
         Policy policy;
         if (store.isPresent()) {
             BudgetMembers members = BudgetMembers.join(store.get(), node.instanceId(), clock);

@@ -11,7 +11,9 @@ import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.cloud.sim.ThrottleConfig;
 import dev.podnet.cloud.sim.VpcEmulator;
 import dev.podnet.ipam.warm.WarmPoolConfig;
+import dev.podnet.kube.KubeMock;
 import dev.podnet.store.EmbeddedStore;
+import dev.podnet.store.kube.KubeStore;
 import dev.podnet.warm.PodFamilies;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -20,10 +22,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
 /** The agent running PODNET_WARM_POLICY: its pool serves pods, and with a cluster store it joins the shared budget. */
 class AgentWarmPolicyTest {
+    @RegisterExtension
+    static final KubeMock API = new KubeMock();
+
     @TempDir
     Path dir;
 
@@ -58,6 +64,20 @@ class AgentWarmPolicyTest {
         try (EmbeddedStore reopened = EmbeddedStore.open(store, InstantSource.system())) {
             assertThat(reopened.get(StoreCallBudget.KEY)).as("the budget the pool's calls drew on").isPresent();
             assertThat(reopened.range(BudgetMembers.PREFIX).kvs()).as("members after the agent left").isEmpty();
+        }
+    }
+
+    @Test
+    void withOnlyAnApiServerTheBudgetLivesThere() throws Exception {
+        VpcEmulator cloud = VpcEmulator.builder(DefaultWorld.spec()).throttle(ThrottleConfig.UNLIMITED).build();
+        AgentConfig config = config(cloud, Optional.empty())
+                .withKube(Optional.of(new KubeApi(API.podnetClient(), "node-a", Duration.ofHours(1))));
+        try (Agent agent = Agent.start(config, InstantSource.system())) {
+            addPods(config, 5);
+        }
+        try (KubeStore store = KubeStore.builder(API.client(), InstantSource.system()).name("ec2-budget").open()) {
+            assertThat(store.get(StoreCallBudget.KEY)).as("the budget the pool's calls drew on").isPresent();
+            assertThat(store.range(BudgetMembers.PREFIX).kvs()).as("members after the agent left").isEmpty();
         }
     }
 
