@@ -27,7 +27,7 @@ public record OraclePolicy(String name, long windowMillis, long horizonMillis, C
             horizonMillis = Math.max(600_000, Math.round(3 * context.nodes().getAsInt() / context.callsPerSecond() * 1000));
         }
         return new OraclePolicy(name, window, Math.max(window, horizonMillis),
-                context.budgets().create(context.callsPerSecond() * 0.8, Math.floor(context.callBurst() * 0.8)));
+                context.budgets().create(context.callsPerSecond() * 0.9, Math.floor(context.callBurst() * 0.9)));
     }
 
     @Override
