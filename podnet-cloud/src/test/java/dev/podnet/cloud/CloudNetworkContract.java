@@ -11,16 +11,12 @@ import static dev.podnet.cloud.sim.DefaultWorld.SECURITY_GROUP_DEFAULT;
 import static dev.podnet.cloud.sim.DefaultWorld.SECURITY_GROUP_PODS;
 import static dev.podnet.cloud.sim.DefaultWorld.VPC_ID;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.podnet.cloud.sim.DefaultWorld;
 import dev.podnet.net.Cidr;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import org.assertj.core.api.ThrowableAssert.ThrowingCallable;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -32,19 +28,7 @@ import org.junit.jupiter.api.Test;
  * an attachment reads "attached" as soon as the call returns. Tests use only the SPI, so they hold for EC2 too,
  * except where they rely on the default world's fixed ids.
  */
-public abstract class CloudNetworkContract {
-
-    private static final Map<String, String> POD_TAGS = Map.of("podnet.dev/node", "node-a", "podnet.dev/owned", "true");
-
-    protected CloudNetwork net;
-
-    /** A network of a fresh {@link DefaultWorld#spec()}, throttling off, no delays. */
-    protected abstract CloudNetwork network();
-
-    @BeforeEach
-    void freshNetwork() {
-        net = network();
-    }
+public abstract class CloudNetworkContract extends CloudNetworkFixture {
 
     // ---- describe --------------------------------------------------------------------------------------------
 
@@ -437,75 +421,5 @@ public abstract class CloudNetworkContract {
                 () -> net.describeNetworkInterfaces(EniFilter.ids(tagged, "eni-0fffffffffffffff0")));
         assertCode(Ec2Error.INVALID_NETWORK_INTERFACE_ID_MALFORMED,
                 () -> net.describeNetworkInterfaces(EniFilter.ids("interface-1")));
-    }
-
-    // ---- helpers ---------------------------------------------------------------------------------------------------
-
-    /** Asserts that {@code call} fails with a CloudException carrying {@code error}'s code. */
-    protected static void assertCode(Ec2Error error, ThrowingCallable call) {
-        CloudException e = catchThrowableOfType(CloudException.class, call);
-        assertThat(e).as("expected %s", error.code()).isNotNull();
-        assertThat(e.code()).as(e.getMessage()).isEqualTo(error.code());
-    }
-
-    protected Subnet subnet(String id) {
-        return net.describeSubnets(List.of(id)).getFirst();
-    }
-
-    protected NetworkInterface describe(String eniId) {
-        return net.describeNetworkInterfaces(EniFilter.ids(eniId)).getFirst();
-    }
-
-    protected NetworkInterface create(String subnetId) {
-        return net.createNetworkInterface(new CreateEni(subnetId, List.of(SECURITY_GROUP_PODS), "podnet", POD_TAGS));
-    }
-
-    protected String attachedEni(String subnetId, String instanceId, int deviceIndex) {
-        String eni = create(subnetId).id();
-        net.attachNetworkInterface(eni, instanceId, deviceIndex);
-        return eni;
-    }
-
-    private List<String> ids(EniFilter filter) {
-        return net.describeNetworkInterfaces(filter).stream().map(NetworkInterface::id).toList();
-    }
-
-    /** An address of the subnet no ENI holds: the fresh world holds only primary addresses, so scan for one. */
-    private String freeAddressIn(String subnetId) {
-        List<String> held = new ArrayList<>();
-        for (NetworkInterface e : net.describeNetworkInterfaces(EniFilter.all())) {
-            held.add(e.primaryIpv4());
-            held.addAll(e.secondaryIpv4());
-        }
-        Cidr cidr = Cidr.parse(subnet(subnetId).cidrBlock());
-        for (int i = 10; ; i++) {
-            String candidate = cidr.subnet(32, i).firstAddress();
-            if (!held.contains(candidate)) {
-                return candidate;
-            }
-        }
-    }
-
-    /** {@code count} aligned /28s of the subnet holding no address any ENI has, past the first (EC2 reserves in it). */
-    private List<String> freePrefixesIn(String subnetId, int count) {
-        List<Cidr> held = new ArrayList<>();
-        for (NetworkInterface e : net.describeNetworkInterfaces(EniFilter.all())) {
-            held.add(Cidr.parse(e.primaryIpv4() + "/32"));
-            e.secondaryIpv4().forEach(ip -> held.add(Cidr.parse(ip + "/32")));
-            e.ipv4Prefixes().forEach(p -> held.add(Cidr.parse(p)));
-        }
-        Cidr cidr = Cidr.parse(subnet(subnetId).cidrBlock());
-        List<String> free = new ArrayList<>();
-        for (int i = 1; free.size() < count; i++) {
-            Cidr candidate = cidr.subnet(28, i);
-            if (held.stream().noneMatch(candidate::overlaps)) {
-                free.add(candidate.toString());
-            }
-        }
-        return free;
-    }
-
-    protected static boolean inside(String address, String cidr) {
-        return Cidr.parse(cidr).contains(Cidr.parse(address + "/32"));
     }
 }
