@@ -86,4 +86,16 @@ public record AllocationRequest(AttachmentKey key, String pool, List<IPAddress> 
         }
         return new AllocationRequest(key, pool, parsed);
     }
+
+    /** A repeated ADD: {@code existing}, this attachment's allocation, if it answers this request; CONFLICT if not. */
+    Allocation requireAnsweredBy(Allocation existing) {
+        boolean samePool = existing.pool().equals(pool);
+        boolean hasRequested = requested.stream().allMatch(a ->
+                existing.addresses().stream().anyMatch(x -> x.address().equals(a)));
+        if (!samePool || !hasRequested) {
+            throw new IpamException(IpamException.Reason.CONFLICT, key + " already holds " + existing.addresses()
+                    + " from pool " + existing.pool() + "; release it first");
+        }
+        return existing;
+    }
 }

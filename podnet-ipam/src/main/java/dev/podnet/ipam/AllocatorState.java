@@ -53,7 +53,7 @@ final class AllocatorState {
     Outcome allocate(AllocationRequest request, Instant now) {
         Allocation existing = held.get(request.key());
         if (existing != null) {
-            return new Outcome(requireSame(existing, request), false);
+            return new Outcome(request.requireAnsweredBy(existing), false);
         }
         if (request.reclaim()) {
             return reclaiming(request, now);
@@ -478,17 +478,6 @@ final class AllocatorState {
             wanted.put(set, slot);
         }
         return wanted;
-    }
-
-    private static Allocation requireSame(Allocation existing, AllocationRequest request) {
-        boolean samePool = existing.pool().equals(request.pool());
-        boolean hasRequested = request.requested().stream().allMatch(a ->
-                existing.addresses().stream().anyMatch(x -> x.address().equals(a)));
-        if (!samePool || !hasRequested) {
-            throw new IpamException(Reason.CONFLICT, request.key() + " already holds " + existing.addresses()
-                    + " from pool " + existing.pool() + "; release it first");
-        }
-        return existing;
     }
 
     private IpamException exhausted(RangeSet set) {
