@@ -1,11 +1,10 @@
 package dev.podnet.blocks;
 
+import dev.podnet.ipam.FreeList;
 import inet.ipaddr.IPAddress;
 import java.util.BitSet;
 import java.util.Collection;
 import java.util.HashMap;
-import java.util.Iterator;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 
@@ -17,7 +16,7 @@ import java.util.Map;
 final class Holdings {
     private final BlockLayout layout;
     private final Map<Integer, BitSet> mine = new HashMap<>();
-    private final LinkedHashSet<IPAddress> free = new LinkedHashSet<>();
+    private final FreeList free = new FreeList();
     /** Moves on whenever an address joins the free list: a caller that found it empty can tell if that changed. */
     private long generation;
 
@@ -30,7 +29,7 @@ final class Holdings {
         mine.clear();
         confirmed.forEach((i, b) -> mine.put(i, (BitSet) b.clone()));
         free.clear();
-        freeAddresses.stream().filter(this::isMineLocked).forEach(free::add);
+        free.giveBack(freeAddresses, this::isMineLocked);
         generation++;
     }
 
@@ -38,7 +37,7 @@ final class Holdings {
     synchronized List<IPAddress> add(int index, BitSet bits) {
         mine.computeIfAbsent(index, i -> new BitSet()).or(bits);
         List<IPAddress> added = layout.addresses(index, bits);
-        free.addAll(added);
+        free.giveBack(added, a -> true);
         generation++;
         return added;
     }
@@ -79,45 +78,35 @@ final class Holdings {
         return b != null && b.get(layout.offsetOf(a));
     }
 
-    synchronized IPAddress takeOldest() {
-        Iterator<IPAddress> it = free.iterator();
-        if (!it.hasNext()) {
-            return null;
-        }
-        IPAddress a = it.next();
-        it.remove();
-        return a;
+    IPAddress takeOldest() {
+        return free.takeOldest();
     }
 
-    synchronized boolean take(IPAddress a) {
-        return free.remove(a);
+    boolean take(IPAddress a) {
+        return free.take(a);
     }
 
     /** Takes every address or none. */
-    synchronized boolean takeAll(List<IPAddress> addresses) {
-        if (!free.containsAll(addresses)) {
-            return false;
-        }
-        free.removeAll(addresses);
-        return true;
+    boolean takeAll(List<IPAddress> addresses) {
+        return free.takeAll(addresses);
     }
 
     /** Back to the free list, at its end; addresses that are no longer mine are dropped. */
     synchronized void giveBack(Collection<IPAddress> addresses) {
-        addresses.stream().filter(this::isMineLocked).forEach(free::add);
+        free.giveBack(addresses, this::isMineLocked);
         generation++;
     }
 
-    synchronized boolean isFree(IPAddress a) {
+    boolean isFree(IPAddress a) {
         return free.contains(a);
     }
 
-    synchronized int freeCount() {
+    int freeCount() {
         return free.size();
     }
 
-    synchronized List<IPAddress> freeList() {
-        return List.copyOf(free);
+    List<IPAddress> freeList() {
+        return free.list();
     }
 
     synchronized long generation() {

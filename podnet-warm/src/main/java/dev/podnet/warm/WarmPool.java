@@ -10,6 +10,7 @@ import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AllocationRequest;
 import dev.podnet.ipam.AssignedAddress;
 import dev.podnet.ipam.AttachmentKey;
+import dev.podnet.ipam.FreeList;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PodRef;
@@ -430,7 +431,9 @@ public final class WarmPool {
         NodeSupply fresh = readSupply();
         Set<String> ready = interfaces.sync(fresh);
         Set<IPAddress> now = new LinkedHashSet<>(fresh.podAddresses(e -> ready.contains(e.id())));
-        List<IPAddress> joining = free.retainJoining(now, usable);
+        Set<IPAddress> before = usable;
+        free.retainAll(now);
+        List<IPAddress> joining = now.stream().filter(a -> !before.contains(a)).toList();
         List<IPAddress> unused = joining.stream().filter(a -> !a.equals(reserve)
                 && !(ipam.use(a) instanceof AddressUse.Held)).toList();
         slotIndex = fresh.slotIndex();
@@ -448,7 +451,7 @@ public final class WarmPool {
     // ---- the free list ----
 
     private void giveBack(List<IPAddress> addresses) {
-        free.giveBack(addresses, slotIndex.keySet());
+        free.giveBack(addresses, slotIndex.keySet()::contains);
     }
 
     /** Below this many free addresses the loop is woken at once instead of at its next tick. */
