@@ -1,10 +1,10 @@
 package dev.podnet.agent;
 
 import dev.podnet.api.AgentReply;
-import dev.podnet.blocks.BlockPool;
 import dev.podnet.ipam.Allocation;
 import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.PodRef;
+import dev.podnet.ipam.SuppliedPool;
 import dev.podnet.warm.WarmPool;
 import inet.ipaddr.IPAddress;
 import java.util.List;
@@ -68,25 +68,38 @@ interface FedPool {
         };
     }
 
-    /** @param routeScope the destinations of the ENI tables' rules, see {@link SnatSetup#ruleScope()} */
+    /** An EC2 warm pool: its ENI decides the route table, for {@code routeScope} ({@link SnatSetup#ruleScope()}). */
     static FedPool of(WarmPool w, List<String> routeScope) {
+        // One address per pod from EC2's pool (IPv4): its ENI decides.
+        return of(w, a -> {
+            var table = w.routeTable(a.addresses().getFirst().address());
+            return table.isPresent() ? Optional.of(table.getAsInt()) : Optional.empty();
+        }, routeScope);
+    }
+
+    /** A pool routed by the main table, as a cluster pool's blocks are. */
+    static FedPool of(SuppliedPool p) {
+        return of(p, a -> Optional.empty(), List.of());
+    }
+
+    private static FedPool of(SuppliedPool p, Function<Allocation, Optional<Integer>> table, List<String> routeScope) {
         List<String> scope = List.copyOf(routeScope);
         return new FedPool() {
             public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
-                return w.allocate(key, requested, pod);
+                return p.allocate(key, requested, pod);
             }
 
             public Optional<Allocation> release(AttachmentKey key) {
-                return w.release(key);
+                return p.release(key);
             }
 
             public List<Allocation> gc(Set<AttachmentKey> valid) {
-                return w.gc(valid);
+                return p.gc(valid);
             }
 
             @Override
             public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
-                return w.reclaim(key, address, pod);
+                return p.reclaim(key, address, pod);
             }
 
             @Override
@@ -96,19 +109,17 @@ interface FedPool {
 
             @Override
             public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
-                return w.claim(key, address, pod);
+                return p.claim(key, address, pod);
             }
 
             @Override
             public Optional<Allocation> forget(AttachmentKey key) {
-                return w.forget(key);
+                return p.forget(key);
             }
 
             @Override
             public Optional<Integer> routeTable(Allocation a) {
-                // One address per pod from EC2's pool (IPv4): its ENI decides.
-                var table = w.routeTable(a.addresses().getFirst().address());
-                return table.isPresent() ? Optional.of(table.getAsInt()) : Optional.empty();
+                return table.apply(a);
             }
 
             @Override
@@ -117,44 +128,8 @@ interface FedPool {
             }
 
             public AgentReply.PoolStatus counts(String name) {
-                var s = w.stats();
-                return new AgentReply.PoolStatus(name, s.held(), s.inUse(), s.free(), s.held() - s.inUse() - s.free());
-            }
-        };
-    }
-
-    static FedPool of(BlockPool b) {
-        return new FedPool() {
-            public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
-                return b.allocate(key, requested, pod);
-            }
-
-            public Optional<Allocation> release(AttachmentKey key) {
-                return b.release(key);
-            }
-
-            public List<Allocation> gc(Set<AttachmentKey> valid) {
-                return b.gc(valid);
-            }
-
-            @Override
-            public boolean movable() {
-                return true;
-            }
-
-            @Override
-            public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
-                return b.claim(key, address, pod);
-            }
-
-            @Override
-            public Optional<Allocation> forget(AttachmentKey key) {
-                return b.forget(key);
-            }
-
-            public AgentReply.PoolStatus counts(String name) {
-                var s = b.stats();
-                return new AgentReply.PoolStatus(name, s.reserved(), s.inUse(), s.free(), s.quarantined());
+                SuppliedPool.Counts c = p.counts();
+                return new AgentReply.PoolStatus(name, c.held(), c.inUse(), c.free(), c.resting());
             }
         };
     }

@@ -8,6 +8,7 @@ import dev.podnet.ipam.AttachmentKey;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PodRef;
+import dev.podnet.ipam.SuppliedPool;
 import dev.podnet.store.ClusterStore;
 import dev.podnet.store.StoreException;
 import inet.ipaddr.IPAddress;
@@ -38,7 +39,7 @@ import java.util.random.RandomGenerator;
  * its current registration (see {@link Reserver#confirm}); it stops while its registration may have lapsed; it gives
  * an address back to the store only when the engine reports it free (not held, not in quarantine).
  */
-public final class BlockPool {
+public final class BlockPool implements SuppliedPool {
     private static final System.Logger LOG = System.getLogger(BlockPool.class.getName());
     /** An ADD gives up after this many rounds of finding what it reserved taken by concurrent ADDs. */
     private static final int MAX_ROUNDS = 64;
@@ -152,6 +153,7 @@ public final class BlockPool {
     }
 
     /** As {@link #allocate(AttachmentKey, List)}, recording the Kubernetes pod behind the attachment. */
+    @Override
     public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
         if (ipam.find(key).isPresent()) {
             return ipam.allocate(new AllocationRequest(key, pool(), requested, pod));
@@ -247,6 +249,7 @@ public final class BlockPool {
      * quarantine, as the pod's own). The node it left drops it with {@link #forget}, never giving it back. A retried
      * ADD finds it here already.
      */
+    @Override
     public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
         if (ipam.find(key).isPresent()) {
             return ipam.allocate(new AllocationRequest(key, pool(), List.of(address), pod));
@@ -282,6 +285,7 @@ public final class BlockPool {
      * Drops an allocation whose address another node took over ({@link #claim}): released in the engine and no longer
      * this node's, so it never joins the free list here again.
      */
+    @Override
     public Optional<Allocation> forget(AttachmentKey key) {
         Optional<Allocation> released = ipam.release(key);
         released.ifPresent(a -> a.addresses().forEach(x -> {
@@ -297,6 +301,7 @@ public final class BlockPool {
     }
 
     /** DEL: releases the attachment; its address rests in the engine's quarantine, then serves again. */
+    @Override
     public Optional<Allocation> release(AttachmentKey key) {
         Optional<Allocation> released = ipam.release(key);
         released.ifPresent(a -> holdings.giveBack(addresses(a)));
@@ -304,6 +309,7 @@ public final class BlockPool {
     }
 
     /** CNI GC for this pool. */
+    @Override
     public List<Allocation> gc(Set<AttachmentKey> valid) {
         List<Allocation> released = ipam.gc(pool(), valid);
         released.forEach(a -> holdings.giveBack(addresses(a)));
@@ -412,6 +418,12 @@ public final class BlockPool {
 
     /** What one maintenance pass did; {@code failure} is empty when the store answered. */
     public record Maintenance(int reserved, int unreserved, int blocksReleased, int reclaimed, String failure) {
+    }
+
+    @Override
+    public Counts counts() {
+        BlockPoolStats s = stats();
+        return new Counts(s.reserved(), s.inUse(), s.free(), s.quarantined());
     }
 
     public BlockPoolStats stats() {

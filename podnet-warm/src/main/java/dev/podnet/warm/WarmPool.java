@@ -14,6 +14,7 @@ import dev.podnet.ipam.FreeList;
 import dev.podnet.ipam.Ipam;
 import dev.podnet.ipam.IpamException;
 import dev.podnet.ipam.PodRef;
+import dev.podnet.ipam.SuppliedPool;
 import dev.podnet.ipam.warm.NodeLimits;
 import dev.podnet.ipam.warm.PoolAction;
 import dev.podnet.ipam.warm.PoolDecision;
@@ -41,7 +42,7 @@ import java.util.random.RandomGenerator;
  * free, which excludes held addresses and those in their quarantine (the engine's journal keeps the quarantine across
  * restarts); ENI create/attach/delete record a {@link PendingOperation} first, so a restart finishes them.
  */
-public final class WarmPool {
+public final class WarmPool implements SuppliedPool {
     private static final System.Logger LOG = System.getLogger(WarmPool.class.getName());
 
     private final CloudNetwork cloud;
@@ -131,6 +132,7 @@ public final class WarmPool {
     }
 
     /** As {@link #allocate(AttachmentKey, List)}, recording the Kubernetes pod behind the attachment. */
+    @Override
     public Allocation allocate(AttachmentKey key, List<IPAddress> requested, Optional<PodRef> pod) {
         Optional<Allocation> existing = ipam.find(key);
         if (existing.isPresent()) {
@@ -188,6 +190,7 @@ public final class WarmPool {
     }
 
     /** DEL: releases the attachment; its addresses rest in quarantine, then serve again. */
+    @Override
     public Optional<Allocation> release(AttachmentKey key) {
         waiting.remove(key);
         Optional<Allocation> released = ipam.release(key);
@@ -199,6 +202,7 @@ public final class WarmPool {
      * ADD of a pod taking back its own address (a StatefulSet pod's, see the agent's StatefulPods): as a requested
      * ADD, but the address may still rest in its release quarantine, which is there to keep it from other pods.
      */
+    @Override
     public Allocation reclaim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
         if (ipam.find(key).isEmpty() && !free.take(address)) {
             throw new IpamException(IpamException.Reason.CONFLICT, "requested address " + address
@@ -213,6 +217,7 @@ public final class WarmPool {
      * node, then allocates it to {@code key}. Secondary-address mode only: in prefix mode the address belongs to another
      * node's /28. EC2 answers a repeated assignment with no change, so a retried ADD claims again harmlessly.
      */
+    @Override
     public Allocation claim(AttachmentKey key, IPAddress address, Optional<PodRef> pod) {
         if (config.prefixMode()) {
             throw new IpamException(IpamException.Reason.CONFLICT, "address " + address + " cannot move to "
@@ -245,6 +250,7 @@ public final class WarmPool {
      * another node's ENI, so this node must neither hand them out nor unassign them. The next refresh no longer lists
      * them; until then they are simply absent from the free list, which is all the unassign paths take from.
      */
+    @Override
     public Optional<Allocation> forget(AttachmentKey key) {
         Optional<Allocation> released = ipam.release(key);
         released.ifPresent(a -> a.addresses().forEach(x -> free.take(x.address())));
@@ -252,6 +258,7 @@ public final class WarmPool {
     }
 
     /** CNI GC for this pool. */
+    @Override
     public List<Allocation> gc(Set<AttachmentKey> valid) {
         waiting.retainAll(valid);
         List<Allocation> released = ipam.gc(pool, valid);
@@ -474,6 +481,12 @@ public final class WarmPool {
 
     public NodeSupply supply() {
         return supply;
+    }
+
+    @Override
+    public Counts counts() {
+        WarmPoolStats s = stats();
+        return new Counts(s.held(), s.inUse(), s.free(), s.held() - s.inUse() - s.free());
     }
 
     public WarmPoolStats stats() {
