@@ -116,8 +116,13 @@ public final class Agent implements AutoCloseable {
             if (apiPools != null) {
                 ApiPools ipPools = apiPools;
                 servers.add(background("podnet-ip-pools", config.kube().get().ipPoolInterval(), () -> {
-                    slot.ifPresent(UnderlaySlot::round);
-                    ipPools.refresh();
+                    // One read serves both; a slot claimed or freed in the round changed the IPPools: read again.
+                    ApiPools.View view = ipPools.read();
+                    if (slot.map(s -> s.round(view)).orElse(false)) {
+                        ipPools.refresh();
+                    } else {
+                        ipPools.refresh(view);
+                    }
                 }));
             }
             config.kube().ifPresent(kube -> kube.networkConfigInterval().ifPresent(every -> servers.add(

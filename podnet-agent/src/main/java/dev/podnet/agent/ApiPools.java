@@ -81,11 +81,25 @@ final class ApiPools {
         this.status = new IpPoolStatus(client);
     }
 
+    /** One round's read of the API server, which the node slot's round uses too: the IPPools and this node's Node. */
+    record View(IpPools.Listing listing, Node node) {
+    }
+
+    View read() {
+        IpPools.Listing listing = IpPools.list(client);
+        return new View(listing, KubeApiException.call(client, () -> client.nodes().withName(node).get()));
+    }
+
     /** Reads the pools and the node's labels again, gives the engine the node's own pools, writes their counts. */
     void refresh() {
-        IpPools.Listing listing = IpPools.list(client);
+        refresh(read());
+    }
+
+    /** As {@link #refresh()}, from what the round read. */
+    void refresh(View view) {
+        IpPools.Listing listing = view.listing();
         listing.invalid().forEach(this::reportOnce);
-        Node n = KubeApiException.call(client, () -> client.nodes().withName(node).get());
+        Node n = view.node();
         nodeLabels = n == null ? Map.of() : orEmpty(n.getMetadata().getLabels());
         Set<String> holding = new HashSet<>();
         ipam.allocations().forEach(a -> holding.add(a.pool()));

@@ -1,7 +1,6 @@
 package dev.podnet.agent;
 
 import dev.podnet.kube.IpPool;
-import dev.podnet.kube.IpPools;
 import dev.podnet.kube.KubeApiException;
 import dev.podnet.kube.NodeSlots;
 import dev.podnet.kube.WarningEvents;
@@ -55,37 +54,37 @@ final class UnderlaySlot {
         return pool.nodeSlot().isEmpty() || served.contains(pool.name());
     }
 
-    /** One round; it never throws, so the IPPools' refresh after it always runs. */
-    void round() {
-        Node n = null;
+    /**
+     * One round on what the IPPools' round read; it never throws, so the IPPools' refresh after it always runs.
+     * Returns whether it changed the IPPools (claimed a slot or freed a departed node's), which must then be read again.
+     */
+    boolean round(ApiPools.View view) {
+        Node n = view.node();
         Optional<IpPool.NodeSlot> where;
         List<IpPool> pools;
         try {
-            n = KubeApiException.call(client, () -> client.nodes().withName(node).get());
             if (n == null) {
                 sayOnce("node " + node + " is not in the API server: it claims no node slot until it is");
-                return;
+                return false;
             }
             where = slotOf(n);
             if (where.isEmpty()) {
-                return;
+                return false;
             }
             IpPool.NodeSlot mine = where.get();
-            pools = IpPools.list(client).pools().stream().filter(p -> p.nodeSlot().equals(where)).toList();
+            pools = view.listing().pools().stream().filter(p -> p.nodeSlot().equals(where)).toList();
             if (pools.isEmpty()) {
                 sayOnce("no IPPool has spec.nodeSlot {nodeGroup: " + mine.nodeGroup() + ", zone: " + mine.zone()
                         + "}: node " + node + " claims no node slot");
-                return;
+                return false;
             }
         } catch (RuntimeException e) {
-            // The Node, when it was read, hears of it: EC2 may have failed to say the instance's zone.
+            // EC2 may have failed to say the instance's zone: the Node hears of it.
             report(n, "node " + node + " cannot look for its node slot: " + e.getMessage());
-            return;
+            return false;
         }
-        freeDeparted(pools);
-        if (served.isEmpty()) {
-            claim(n, where.get());
-        }
+        boolean freed = freeDeparted(pools);
+        return (served.isEmpty() && claim(n, where.get())) || freed;
     }
 
     /** The Node's group and zone, when it has a group label; the zone label, else the instance's zone in EC2. */
@@ -106,33 +105,40 @@ final class UnderlaySlot {
         return Optional.of(new IpPool.NodeSlot(group.get(), zone));
     }
 
-    private void claim(Node n, IpPool.NodeSlot where) {
+    /** Whether it claimed a slot. */
+    private boolean claim(Node n, IpPool.NodeSlot where) {
         try {
             switch (slots.claim(node, where.nodeGroup(), where.zone())) {
-                case NodeSlots.NoFreeSlot none -> report(n, none.message());
+                case NodeSlots.NoFreeSlot none -> {
+                    report(n, none.message());
+                    return false;
+                }
                 case NodeSlots.Claim claim -> {
                     eni.provision(claim);
                     served = Set.copyOf(claim.pools());
                     reported = "";
                     LOG.log(System.Logger.Level.INFO, "node {0} holds node slot {1}: IPPools {2} serve {3} {4}", node,
                             claim.slot(), claim.pools(), claim.ipv4Prefixes(), claim.ipv6Prefixes());
+                    return true;
                 }
             }
         } catch (RuntimeException e) {
             // The claim, if won, stays: the next round's claim returns the same slot and finishes the EC2 side.
             report(n, "node " + node + " cannot take a node slot of node group " + where.nodeGroup() + " in zone "
                     + where.zone() + ": " + e.getMessage());
+            return false;
         }
     }
 
     /**
      * Frees the slots whose pools name a node that is gone: a GET of that Node answered 404. A list is never proof,
-     * since a node may join between a list and a claim; one GET per holder and round.
+     * since a node may join between a list and a claim; one GET per holder and round. Whether it freed any.
      */
-    private void freeDeparted(List<IpPool> pools) {
+    private boolean freeDeparted(List<IpPool> pools) {
         Set<String> holders = new LinkedHashSet<>();
         pools.forEach(p -> holders.addAll(p.nodeName()));
         holders.remove(node);
+        boolean freedAny = false;
         for (String holder : holders) {
             try {
                 if (KubeApiException.call(client, () -> client.nodes().withName(holder).get()) != null) {
@@ -146,10 +152,12 @@ final class UnderlaySlot {
                         });
                 LOG.log(System.Logger.Level.INFO, "freed node slot {0} of node {1}, which the API server no longer "
                         + "has", freed, holder);
+                freedAny = true;
             } catch (RuntimeException e) {
                 sayOnce("cannot free the node slot of departed node " + holder + ": " + e.getMessage());
             }
         }
+        return freedAny;
     }
 
     private static String slotName(IpPool pool) {
