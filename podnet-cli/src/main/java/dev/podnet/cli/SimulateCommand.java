@@ -26,7 +26,7 @@ import picocli.CommandLine.Spec;
                 "node against the VPC emulator (EC2 latency, attach delay, the account's throttling, subnet limits).",
                 "Every policy sees the same pods (same seed). Policies: vpc-cni (VPC CNI settings as",
                 "vpc-cni:WARM_IP_TARGET=1,MINIMUM_IP_TARGET=10), oracle (knows arrivals ahead: the lower bound),",
-                "podnet-adaptive (podnet-adaptive:floor=2,cooldown=300,memory=600,budget=0.8).", ""},
+                "podnet-adaptive (podnet-adaptive:floor=7,cooldown=600,memory=600,budget=0.9).", ""},
         footer = {"", "Examples:", "  podnet simulate examples/simulate-150-join.yaml",
                 "  podnet simulate examples/simulate-150-join.yaml --policy vpc-cni --policy vpc-cni:WARM_IP_TARGET=1",
                 "  podnet simulate examples/simulate-5000-churn.yaml --output json --out-dir out/",
