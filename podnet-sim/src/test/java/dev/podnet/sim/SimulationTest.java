@@ -132,10 +132,18 @@ class SimulationTest {
     }
 
     @Test
-    void printsTheTable() {
+    void theTableHasARowAndTheJsonAnEntryPerPolicyWithTheIssuesFields() throws IOException {
         Scenario s = tiny();
         List<RunResult> all = Policies.names().stream().map(n -> Simulation.run(s, Policies.create(n, s))).toList();
-        System.out.println(SimulationReport.text(s, all));
-        System.out.println(SimulationReport.json(all));
+        String text = SimulationReport.text(s, all);
+        System.out.println(text);
+        for (String name : Policies.names()) {
+            assertThat(text).containsPattern("(?m)^" + name + " +\\d+\\.\\d\\d ");
+        }
+        var json = new com.fasterxml.jackson.databind.ObjectMapper().readTree(SimulationReport.json(all)).get("policies");
+        assertThat(json).hasSize(all.size());
+        assertThat(json.get(0).fieldNames()).toIterable().contains("name", "heldPerRunningPod", "heldPerRunningPodP95",
+                "coldStarts", "waitP99Seconds", "ec2Calls", "throttledCalls", "peakSubnetUsed", "scaleUpSeconds");
+        assertThat(json.get(0).get("name").asText()).isEqualTo(Policies.names().getFirst());
     }
 }
