@@ -6,18 +6,21 @@ import dev.podnet.cloud.CreateEni;
 import dev.podnet.cloud.Ec2Error;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.cloud.NetworkInterface;
+import dev.podnet.cloud.Subnet;
 import dev.podnet.ipam.warm.PoolAction;
+import dev.podnet.ipam.warm.WarmPoolConfig;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.random.RandomGenerator;
 
 /**
- * Performs the ENI-level cloud calls of the warm pool: create + attach, detach + delete, and the recovery of an
- * operation a crash interrupted. Address-level calls (assign, unassign) need the pool's free list and stay in
- * {@link WarmPool}. Every multi-call operation writes its {@link PendingOperation} first.
+ * Performs the ENI-level cloud calls of the warm pool: create + attach, detach + delete, the recovery of an
+ * operation a crash interrupted, and assigning addresses or prefixes. Giving addresses back needs the pool's free
+ * list and stays in {@link WarmPool}. Every multi-call operation writes its {@link PendingOperation} first.
  */
 final class PoolExecutor {
     private static final System.Logger LOG = System.getLogger(PoolExecutor.class.getName());
@@ -63,6 +66,40 @@ final class PoolExecutor {
                 eniConfig.map(c -> subnet + " of ENIConfig " + c.name()).orElse(subnet), index, slots,
                 prefixMode ? "prefixes" : "addresses");
         return eni.id();
+    }
+
+    /**
+     * Assigns {@code count} addresses, or prefixes in prefix mode, to the ENI. A fragmented subnet has free addresses
+     * but no free aligned /28: rather than fail pods as the VPC CNI does, it fills the ENI's free slots with single
+     * addresses and tells {@code fragmented} why. Each later growth tries a prefix first, and single addresses are the
+     * first to be given back once the pool has whole prefixes to spare, so the node returns to prefixes.
+     */
+    void assign(NodeSupply supply, String eni, int count, boolean prefixMode, int slotsPerEni,
+                Consumer<String> fragmented) {
+        if (!prefixMode) {
+            cloud.assignPrivateIpAddresses(eni, count);
+            return;
+        }
+        try {
+            cloud.assignIpv4Prefixes(eni, count);
+        } catch (CloudException e) {
+            if (!e.is(Ec2Error.INSUFFICIENT_CIDR_BLOCKS)) {
+                throw e;
+            }
+            int used = supply.eni(eni).map(x -> x.slots().size()).orElse(0);
+            int singles = Math.min(slotsPerEni - used, count * WarmPoolConfig.ADDRESSES_PER_PREFIX);
+            String subnet = supply.eni(eni).map(NodeSupply.Eni::subnetId).orElse("?");
+            long free = cloud.describeSubnets(List.of(subnet)).stream().mapToLong(Subnet::availableIpAddressCount).sum();
+            String why = "subnet " + subnet + " has " + free + " free addresses but no free aligned /28 block ("
+                    + e.code() + ")";
+            fragmented.accept(why);
+            if (singles <= 0) {
+                throw e;
+            }
+            cloud.assignPrivateIpAddresses(eni, singles);
+            LOG.log(System.Logger.Level.WARNING, "{0}; assigned {1} single addresses to {2} instead of {3} prefixes",
+                    why, singles, eni, count);
+        }
     }
 
     /** Detaches and deletes an ENI; if EC2 is still detaching, the deletion stays pending for the next pass. */

@@ -2,8 +2,6 @@ package dev.podnet.warm;
 
 import dev.podnet.cloud.CloudException;
 import dev.podnet.cloud.CloudNetwork;
-import dev.podnet.cloud.Ec2Error;
-import dev.podnet.cloud.Subnet;
 import dev.podnet.cloud.EniFilter;
 import dev.podnet.ipam.AddressUse;
 import dev.podnet.ipam.Allocation;
@@ -335,38 +333,7 @@ public final class WarmPool implements SuppliedPool {
     }
 
     private void assign(String eni, int count) {
-        if (!config.prefixMode()) {
-            cloud.assignPrivateIpAddresses(eni, count);
-            return;
-        }
-        try {
-            cloud.assignIpv4Prefixes(eni, count);
-        } catch (CloudException e) {
-            if (!e.is(Ec2Error.INSUFFICIENT_CIDR_BLOCKS)) {
-                throw e;
-            }
-            fallBackToSingleAddresses(eni, count, e);
-        }
-    }
-
-    /**
-     * A fragmented subnet has free addresses but no free aligned /28: rather than fail pods as the VPC CNI does,
-     * fill the ENI's free slots with single addresses. Each later growth tries a prefix first, and single addresses
-     * are the first to be given back once the pool has whole prefixes to spare, so the node returns to prefixes.
-     */
-    private void fallBackToSingleAddresses(String eniId, int prefixes, CloudException cause) {
-        int used = supply.eni(eniId).map(e -> e.slots().size()).orElse(0);
-        int singles = Math.min(limits.slotsPerEni() - used, prefixes * WarmPoolConfig.ADDRESSES_PER_PREFIX);
-        String subnet = supply.eni(eniId).map(NodeSupply.Eni::subnetId).orElse("?");
-        long free = cloud.describeSubnets(List.of(subnet)).stream().mapToLong(Subnet::availableIpAddressCount).sum();
-        fragmentation = "subnet " + subnet + " has " + free + " free addresses but no free aligned /28 block ("
-                + cause.code() + ")";
-        if (singles <= 0) {
-            throw cause;
-        }
-        cloud.assignPrivateIpAddresses(eniId, singles);
-        LOG.log(System.Logger.Level.WARNING, "{0}; assigned {1} single addresses to {2} instead of {3} prefixes",
-                fragmentation, singles, eniId, prefixes);
+        executor.assign(supply, eni, count, config.prefixMode(), limits.slotsPerEni(), why -> fragmentation = why);
     }
 
     /** Gives unused slots back, re-checking each address against the engine after taking it off the free list. */
