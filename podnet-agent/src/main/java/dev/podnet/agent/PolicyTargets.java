@@ -96,7 +96,7 @@ final class PolicyTargets implements WarmTargets {
         }
 
         @Override
-        public int peakDemand(long windowMillis) {
+        public int[] peakDemand(long... windowsMillis) {
             throw new UnsupportedOperationException("a node does not know its future arrivals");
         }
 

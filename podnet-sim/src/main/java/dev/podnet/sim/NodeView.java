@@ -21,10 +21,11 @@ public interface NodeView {
     NodeLimits limits();
 
     /**
-     * The most pods the node will run at once within the next {@code windowMillis} if every pod got its address on
-     * arrival: those running and waiting now, plus arrivals, minus departures. The future, which only the oracle may read.
+     * For each window, the most pods the node will run at once within the next {@code windowsMillis[i]} if every pod
+     * got its address on arrival: those running and waiting now, plus arrivals, minus departures; one look ahead for
+     * all. The future, which only the oracle may read.
      */
-    int peakDemand(long windowMillis);
+    int[] peakDemand(long... windowsMillis);
 
     /** When the next pod arrives (ms), or Long.MAX_VALUE: the future, which only the oracle may read. */
     long nextArrival();

@@ -34,9 +34,10 @@ public record OraclePolicy(String name, long windowMillis, long horizonMillis, C
     public Optional<WarmPoolConfig> targets(NodeView node) {
         int inUse = node.running();
         int held = inUse + node.free();
-        int need = node.peakDemand(Math.max(windowMillis, horizonMillis / 2));
-        int keep = node.peakDemand(horizonMillis);
-        if (held >= need && held <= node.peakDemand(2 * horizonMillis)) {
+        int[] peaks = node.peakDemand(Math.max(windowMillis, horizonMillis / 2), horizonMillis, 2 * horizonMillis);
+        int need = peaks[0];
+        int keep = peaks[1];
+        if (held >= need && held <= peaks[2]) {
             return Optional.empty();
         }
         // MINIMUM_IP_TARGET=1 keeps the planner counting addresses even when nothing is coming (WARM_IP_TARGET=0).

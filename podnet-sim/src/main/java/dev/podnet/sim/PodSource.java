@@ -25,11 +25,17 @@ final class PodSource {
     private final ArrayDeque<Arrival> ahead = new ArrayDeque<>();
     private final ArrayDeque<long[]> bursts = new ArrayDeque<>();
     private long nextPoisson;
+    /**
+     * The lifetimes of the pods a node brings as it joins, apart from the stream of arrivals: the oracle's look-ahead
+     * draws arrivals early, and must not change the pods the node joins with.
+     */
+    private final SplittableRandom initial;
 
     /** @param burstTimes sorted (time, pods) pairs for this node, all after {@code from} */
     PodSource(long seed, double arrivalsPerHour, Scenario.Lifetime lifetime, Optional<Scenario.Diurnal> diurnal, long from,
               List<long[]> burstTimes) {
         this.random = new SplittableRandom(seed);
+        this.initial = random.split();
         this.diurnal = diurnal;
         this.peak = 1 + diurnal.map(Scenario.Diurnal::amplitude).orElse(0.0);
         this.perMilli = arrivalsPerHour / 3_600_000.0 * peak;
@@ -38,13 +44,18 @@ final class PodSource {
         this.nextPoisson = perMilli > 0 ? from + gap() : Long.MAX_VALUE;
     }
 
-    long lifetime() {
+    /** The lifetime of one of the pods the node brings as it joins. */
+    long initialLifetime() {
+        return lifetime(initial);
+    }
+
+    private long lifetime(SplittableRandom r) {
         return switch (lifetime) {
             case Scenario.Lifetime.Fixed f -> f.mean().toMillis();
-            case Scenario.Lifetime.Exponential e -> Math.max(1, Math.round(-Math.log(1 - random.nextDouble())
+            case Scenario.Lifetime.Exponential e -> Math.max(1, Math.round(-Math.log(1 - r.nextDouble())
                     * e.mean().toMillis()));
             case Scenario.Lifetime.Uniform u -> u.min().toMillis()
-                    + (long) (random.nextDouble() * (u.max().toMillis() - u.min().toMillis()));
+                    + (long) (r.nextDouble() * (u.max().toMillis() - u.min().toMillis()));
         };
     }
 
@@ -61,13 +72,13 @@ final class PodSource {
         if (burstAt <= nextPoisson) {
             long[] b = bursts.pollFirst();
             for (int i = 0; i < b[1]; i++) {
-                ahead.add(new Arrival(b[0], lifetime(), true));
+                ahead.add(new Arrival(b[0], lifetime(random), true));
             }
         } else {
             // Draws in this order (thinning, lifetime, gap) so that a scenario without a curve draws as before.
             long at = nextPoisson;
             if (diurnal.isEmpty() || random.nextDouble() * peak < diurnal.get().factor(at)) {
-                ahead.add(new Arrival(at, lifetime(), false));
+                ahead.add(new Arrival(at, lifetime(random), false));
             }
             nextPoisson += gap();
         }

@@ -4,6 +4,7 @@ import dev.podnet.ipam.warm.EniState;
 import dev.podnet.ipam.warm.NodeLimits;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
 import java.util.Iterator;
 import java.util.LinkedHashSet;
@@ -115,9 +116,9 @@ final class SimNode implements NodeView {
     }
 
     @Override
-    public int peakDemand(long windowMillis) {
+    public int[] peakDemand(long... windowsMillis) {
         long now = loop.now();
-        long end = now + windowMillis;
+        long end = now + Arrays.stream(windowsMillis).max().orElse(0);
         // +1 at an arrival, -1 at a departure; at the same time departures go first, as the address is free again.
         List<long[]> changes = new ArrayList<>();
         for (long d : departures) {
@@ -125,7 +126,7 @@ final class SimNode implements NodeView {
                 changes.add(new long[] {d, -1});
             }
         }
-        for (PodSource.Arrival a : pods.within(now, windowMillis)) {
+        for (PodSource.Arrival a : pods.within(now, end - now)) {
             changes.add(new long[] {a.at(), 1});
             if (a.at() + a.lifetime() <= end) {
                 changes.add(new long[] {a.at() + a.lifetime(), -1});
@@ -133,12 +134,17 @@ final class SimNode implements NodeView {
         }
         changes.sort((x, y) -> x[0] != y[0] ? Long.compare(x[0], y[0]) : Long.compare(x[1], y[1]));
         int demand = running + waiting.size();
-        int peak = demand;
+        int[] peaks = new int[windowsMillis.length];
+        Arrays.fill(peaks, demand);
         for (long[] c : changes) {
             demand += (int) c[1];
-            peak = Math.max(peak, demand);
+            for (int i = 0; i < peaks.length; i++) {
+                if (c[0] <= now + windowsMillis[i]) {
+                    peaks[i] = Math.max(peaks[i], demand);
+                }
+            }
         }
-        return peak;
+        return peaks;
     }
 
     @Override

@@ -142,7 +142,7 @@ public final class Simulation {
             batch.remaining += node.initialPods;
             driver.plan(node);
             for (int p = 0; p < node.initialPods; p++) {
-                driver.arrive(node, node.pods.lifetime(), batch);
+                driver.arrive(node, node.pods.initialLifetime(), batch);
             }
             scheduleNextArrival(node);
         }

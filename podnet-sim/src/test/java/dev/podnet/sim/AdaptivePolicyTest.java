@@ -20,7 +20,7 @@ class AdaptivePolicyTest {
         }
 
         @Override
-        public int peakDemand(long windowMillis) {
+        public int[] peakDemand(long... windowsMillis) {
             throw new AssertionError("the adaptive policy read the future");
         }
 
